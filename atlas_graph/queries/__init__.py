@@ -1,0 +1,169 @@
+"""Named queries: the ``.rq`` files of this folder -> a registry, and running one on a store.
+
+Input: a query name and its parameters as text (``collectivity=Evry``), and a ``Store``.
+Output: a ``Table`` (the columns the query's header announces, one row per result, values as
+text). Parameters naming an actor, a project or a theme match any of its labels ignoring case
+and accents, or its full IRI; they go into the query as bindings, never as text.
+
+Each ``.rq`` file starts with a header comment, read here::
+
+    # Name: partners
+    # Purpose: ...
+    # Parameters:
+    #   collectivity (actor, required) -> ?collectivity: description
+    #   hops (integer 1-3, optional, default 2) -> ?hops: description
+    # Columns: partner, partner_country, project, role
+
+A query projects its parameter variables too (Oxigraph's substitutions, SPARQL-dev SEP-0007,
+bind only projected variables); only the announced columns are returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rdflib import Literal
+from rdflib.term import Identifier
+
+from ..stores.base import Binding, Store
+from .resolve import Resolver, UnknownValue
+
+__all__ = ["NamedQuery", "Parameter", "Table", "UnknownValue", "QueryUsageError", "registry", "run_named_query"]
+
+
+class QueryUsageError(ValueError):
+    """A named query called with a missing, unknown or malformed parameter."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str  # actor | project | theme | country | integer
+    variable: str
+    required: bool
+    description: str
+    default: str | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    purpose: str
+    parameters: tuple[Parameter, ...]
+    columns: tuple[str, ...]
+    sparql: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of text under named columns (unbound values are empty strings)."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+_PARAM = re.compile(
+    r"^(?P<name>[\w-]+) \((?P<kind>actor|project|theme|country|integer)(?: (?P<min>\d+)-(?P<max>\d+))?"
+    r", (?P<req>required|optional)(?:, default (?P<default>[^)]+))?\) -> \?(?P<var>\w+): (?P<desc>.*)$"
+)
+
+
+def _parse_header(text: str, filename: str) -> NamedQuery:
+    fields: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:].strip()
+        match = re.match(r"^(Name|Purpose|Parameters|Columns):\s*(.*)$", body)
+        if match:
+            current = match[1]
+            fields[current] = [match[2]] if match[2] else []
+        elif current and body:
+            fields[current].append(body)
+    parameters = []
+    for line in fields.get("Parameters", []):
+        if line == "none":
+            continue
+        match = _PARAM.match(line)
+        if match is None:
+            if parameters:  # a continuation of the previous description
+                last = parameters[-1]
+                parameters[-1] = Parameter(**{**last.__dict__, "description": f"{last.description} {line}"})
+                continue
+            raise ValueError(f"{filename}: cannot read parameter line {line!r}")
+        parameters.append(Parameter(
+            match["name"], match["kind"], match["var"], match["req"] == "required", match["desc"],
+            match["default"], int(match["min"]) if match["min"] else None,
+            int(match["max"]) if match["max"] else None,
+        ))
+    columns = tuple(c.strip() for c in fields["Columns"][0].split(","))
+    return NamedQuery(fields["Name"][0], " ".join(fields["Purpose"]), tuple(parameters), columns, text)
+
+
+@cache
+def registry() -> dict[str, NamedQuery]:
+    """Every named query of the package, by name."""
+    found = {}
+    for entry in sorted(resources.files(__package__).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            query = _parse_header(entry.read_text(encoding="utf-8"), entry.name)
+            found[query.name] = query
+    return found
+
+
+def _text(term: Identifier | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, float):
+            return repr(value)
+        return str(term)
+    return str(term)
+
+
+def bindings_for(query: NamedQuery, params: dict[str, str], resolver: Resolver) -> dict[str, Binding]:
+    """Check and resolve text parameters into the query's bindings."""
+    known = {p.name for p in query.parameters}
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise QueryUsageError(f"query {query.name!r} has no parameter {', '.join(unknown)}; "
+                              f"it takes: {', '.join(sorted(known)) or 'none'}")
+    bindings: dict[str, Binding] = {}
+    for parameter in query.parameters:
+        value = params.get(parameter.name, parameter.default)
+        if value is None:
+            if parameter.required:
+                raise QueryUsageError(f"query {query.name!r} needs --param {parameter.name}=VALUE "
+                                      f"({parameter.description})")
+            continue
+        if parameter.kind == "integer":
+            if not value.strip().isdigit() or not (
+                (parameter.minimum or 0) <= int(value) <= (parameter.maximum or 10**9)
+            ):
+                raise QueryUsageError(f"{parameter.name} must be a whole number from {parameter.minimum} "
+                                      f"to {parameter.maximum}, not {value!r}")
+            bindings[parameter.variable] = Literal(int(value))
+        elif parameter.kind == "country":
+            bindings[parameter.variable] = Literal(resolver.country(value))
+        else:
+            bindings[parameter.variable] = resolver.resolve(parameter.kind, parameter.name, value)
+    return bindings
+
+
+def run_named_query(store: Store, name: str, params: dict[str, str] | None = None,
+                    resolver: Resolver | None = None) -> Table:
+    """Run a named query on a store; raises QueryUsageError or UnknownValue for bad parameters."""
+    queries = registry()
+    if name not in queries:
+        raise QueryUsageError(f"no query named {name!r}; the queries are: {', '.join(queries)}")
+    query = queries[name]
+    bindings = bindings_for(query, params or {}, resolver or Resolver(store))
+    rows = store.select(query.sparql, bindings)
+    return Table(query.columns, [tuple(_text(row.get(c)) for c in query.columns) for row in rows])
