@@ -193,7 +193,7 @@ class ActorIndex:
             return self._mention(next(iter(candidates)), name)
         if len(candidates) > 1:
             labels = sorted(self.actors[c].label + f" ({self.actors[c].country})" for c in candidates)
-            self.problems.append(Problem(record.source_name, "actor", name,
+            self.problems.append(Problem(record.shown_as, "actor", name,
                                          f"ambiguous: foreign collectivities {labels} share this name; "
                                          "kept as a separate organisation"))
         return self._add(ORGANIZATION, name)

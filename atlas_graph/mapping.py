@@ -164,7 +164,7 @@ class Mapper:
             if row.path:
                 yield node, ATLAS.theme, self.concepts.theme(row.path)
             else:
-                self.problems.append(Problem(record.source_name, "other_themes", raw,
+                self.problems.append(Problem(record.shown_as, "other_themes", raw,
                                              "cannot be split into known theme labels without guessing; "
                                              "kept as raw text"))
 

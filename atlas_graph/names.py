@@ -133,8 +133,9 @@ def split_name_country(text: str) -> tuple[str, Country] | None:
 
 # -- joined names ------------------------------------------------------------------------------
 
-_JOIN = re.compile(r"\s+et\s+(?:(?:la|le|les)\s+|l['’]\s*)?", re.IGNORECASE)
-_STRONG_JOIN = re.compile(r"\s+et\s+(?:la|le|les)\s+|\s+et\s+l['’]\s*", re.IGNORECASE)
+# "et" in any case; the article only in lower case, so "… et La Rochelle" keeps its "La".
+_JOIN = re.compile(r"(?i:\s+et\s+)(?:(?:la|le|les)\s+|l['’]\s*)?")
+_STRONG_JOIN = re.compile(r"(?i:\s+et\s+)(?:(?:la|le|les)\s+|l['’]\s*)")
 _MAX_JOINS = 10
 
 

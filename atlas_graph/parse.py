@@ -7,6 +7,7 @@ is not a readable Atlas record raises ``RecordError`` (file and reason, never a 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -57,19 +58,24 @@ def parse_file(path: Path) -> Record:
         data = path.read_bytes()
     except OSError as exc:
         raise RecordError(str(path), f"cannot be read ({exc.strerror})") from None
-    return parse_bytes(data, path.name)
+    return parse_bytes(data, path.name, str(path))
 
 
-def parse_bytes(data: bytes, source_name: str) -> Record:
-    """Parse a record from its bytes; ``source_name`` is the file name, kept as provenance."""
-    text = decode(data, source_name)
-    return parse_text(text, source_name, hashlib.sha256(data).hexdigest())
+def parse_bytes(data: bytes, source_name: str, shown_as: str | None = None) -> Record:
+    """Parse a record from its bytes; ``source_name`` is the file name, kept as provenance.
+
+    ``shown_as`` is how problems name the file (its path as given; the file name by default).
+    """
+    text = decode(data, shown_as or source_name)
+    return parse_text(text, source_name, hashlib.sha256(data).hexdigest(), shown_as)
 
 
-def parse_text(text: str, source_name: str, sha256: str = "") -> Record:
+def parse_text(text: str, source_name: str, sha256: str = "", shown_as: str | None = None) -> Record:
     """Parse the text of one Atlas detail page."""
-    found = sections.split(text, source_name)
-    return _RecordParser(found, source_name).parse(sha256 or hashlib.sha256(text.encode()).hexdigest())
+    found = sections.split(text, shown_as or source_name)
+    record = _RecordParser(found, shown_as or source_name).parse(sha256 or hashlib.sha256(text.encode()).hexdigest())
+    return dataclasses.replace(record, record_id=record_id(source_name), source_name=source_name,
+                               location=shown_as or source_name)
 
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -98,6 +104,16 @@ FUNCTION_WORDS = frozenset(
 def email_from(word: str) -> str:
     """``jean.dupont[at]example.org`` -> ``jean.dupont@example.org``."""
     return re.sub(r"\[at\]", "@", word.strip(), flags=re.IGNORECASE)
+
+
+def _strip_known_suffix(text: str, candidates: list[str]) -> str | None:
+    """The longest candidate that ``text`` ends with (as whole words), as written in ``text``."""
+    folded = names.fold(text)
+    for candidate in sorted(candidates, key=len, reverse=True):
+        key = names.fold(candidate)
+        if key and (folded == key or folded.endswith(" " + key)):
+            return " ".join(text.split()[-len(key.split()):])
+    return None
 
 
 def _is_capitalised_word(word: str) -> bool:
@@ -156,7 +172,10 @@ class _RecordParser:
             communication_in_france=s.present("communication_france"),
             communication_in_partner_countries=s.present("communication_partners"),
             evaluation_policy=s.present("evaluation"),
-            volunteers=tuple(self.volunteers()),
+            volunteers=tuple(self.volunteers(
+                [*french, *(p.name for p in foreign), *(i.name for i in implementers)],
+                [t for t in (s.line("theme1"), s.line("theme2"), s.line("theme3")) if t],
+            )),
             post=self.post(),
             problems=tuple(self.problems),
         )
@@ -267,12 +286,15 @@ class _RecordParser:
                 self.problem("contracting_authorities", line, f"split into {parts} without knowing every name")
             yield from parts
 
-    def volunteers(self) -> Iterator[Volunteer]:
+    def volunteers(self, known_entities: list[str], known_fields: list[str]) -> Iterator[Volunteer]:
+        """Rows ``FAMILY Given Mission Field Entity``, flattened with single spaces.
+
+        The family name is the leading words in capitals and the given name the next word; the
+        entity is recognised as a name of the record (a partner) at the end of the row, and the
+        field of action as one of the record's theme labels before it. What cannot be
+        recognised stays in the mission, and the row is reported.
+        """
         for row in self.s.rows("volunteers"):
-            cells = [c.strip() for c in row.split("\t")] if "\t" in row else None
-            if cells and len(cells) >= 2:
-                yield Volunteer(*cells[:2], *(c or None for c in cells[2:5]))
-                continue
             words = row.split()
             family = []
             while words and _is_capitalised_word(words[0]):
@@ -281,10 +303,17 @@ class _RecordParser:
                 self.problem("volunteers", row, "no 'FAMILY Given' at the start of the row")
                 continue
             given = words.pop(0)
-            rest = " ".join(words) or None
-            if rest:
-                self.problem("volunteers", row, "mission, field and entity kept together in 'mission'")
-            yield Volunteer(" ".join(family), given, rest)
+            rest = " ".join(words)
+            entity = _strip_known_suffix(rest, known_entities)
+            if entity:
+                rest = rest[: -len(entity)].strip()
+            field = _strip_known_suffix(rest, known_fields)
+            if field:
+                rest = rest[: -len(field)].strip()
+            if rest and not (entity and field):
+                self.problem("volunteers", row, "field of action or assigned entity not recognised; "
+                             "the unrecognised part is kept in the mission")
+            yield Volunteer(" ".join(family), given, rest or None, field, entity)
 
     def post(self) -> EmbassyPost | None:
         name = self.s.post_name

@@ -131,3 +131,9 @@ class Record:
     volunteers: tuple[Volunteer, ...] = ()
     post: EmbassyPost | None = None
     problems: tuple[Problem, ...] = field(default=(), compare=False)
+    location: str = field(default="", compare=False)  # the path as given, for reports
+
+    @property
+    def shown_as(self) -> str:
+        """How reports name the record's file."""
+        return self.location or self.source_name
