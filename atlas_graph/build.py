@@ -8,11 +8,17 @@ Deterministic: the same inputs give the same IRIs and byte-identical output.
 
 from __future__ import annotations
 
+import io
+import json
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import XSD, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.term import Node
 
 from .identity import DEFAULT_BASE_IRI, ActorIndex, Minter
 from .mapping import Mapper
@@ -20,9 +26,10 @@ from .parse import parse_file
 from .records import Problem, Record, RecordError
 from .themes import ThemeVocabulary
 
-#: Output formats of ``build``: name -> (rdflib serialiser, whether it keeps named graphs).
-FORMATS = {"turtle": ("turtle", False), "nt": ("nt", False), "trig": ("trig", True),
-           "nquads": ("nquads", True), "jsonld": ("json-ld", True)}
+#: Output formats of ``build``: name -> rdflib serialiser. TriG, N-Quads and JSON-LD keep the
+#: named graphs; Turtle and N-Triples hold the union of them.
+FORMATS = {"turtle": "turtle", "nt": "nt", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
+_LINE_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS}
 
 RECORD_SUFFIXES = (".txt",)
 
@@ -109,36 +116,96 @@ def build(sources: Iterable[Path], base_iri: str = DEFAULT_BASE_IRI, personal_da
     return Build(dataset, records, failed, problems)
 
 
-def union_graph(dataset: Dataset) -> Graph:
-    """All the triples of a dataset in one graph (the default graph of queries)."""
+def prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
+    """The prefixes written in Turtle and TriG output."""
+    from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SDO, SKOS, XSD
+
+    from .namespaces import ATLAS, COUNTRY
+
+    return {"atlas": str(ATLAS._NS), "org": str(ORG), "skos": str(SKOS), "foaf": str(FOAF),
+            "dcterms": str(DCTERMS), "prov": str(PROV), "schema": str(SDO), "xsd": str(XSD),
+            "country": str(COUNTRY)}
+
+
+def serialize(dataset: Dataset, fmt: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
+    """The dataset in one of ``FORMATS``; the same dataset always gives the same bytes.
+
+    N-Triples and N-Quads are written by Oxigraph (fast) with their lines sorted; Turtle, TriG
+    and JSON-LD by rdflib, whose serialisers sort subjects and predicates.
+    """
+    from .stores.oxigraph import to_ox
+
+    if fmt in _LINE_FORMATS:
+        target = _LINE_FORMATS[fmt]
+        store = ox.Store()
+        store.bulk_extend(
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g) if target.supports_datasets else ox.DefaultGraph())
+            for s, p, o, g in dataset.quads((None, None, None, None))
+        )
+        options = {} if target.supports_datasets else {"from_graph": ox.DefaultGraph()}
+        return b"".join(sorted(set(store.dump(format=target, **options).splitlines(keepends=True))))
+    with warnings.catch_warnings():
+        # rdflib 7.6 warns about its own use of Dataset.contexts inside its serialisers.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
+        if fmt == "turtle":
+            return _turtle(_union(dataset), base_iri)
+        if fmt == "trig":
+            return _trig(dataset, base_iri)
+        return _sorted_json(dataset.serialize(format="json-ld", encoding="utf-8"))
+
+
+def _union(dataset: Dataset) -> Graph:
     union = Graph()
-    for prefix, namespace in dataset.namespaces():
-        union.bind(prefix, namespace)
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         union.add((s, p, o))
     return union
 
 
-def bind_prefixes(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> None:
-    from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SDO, SKOS
+class _LexicalTurtleSerializer(TurtleSerializer):
+    """rdflib's Turtle writer, but literals keep their lexical form.
 
-    from .namespaces import ATLAS, COUNTRY
+    rdflib writes ``"27230"^^xsd:decimal`` as the shorthand ``27230.0``, which another reader
+    takes as a different term; here typed numbers are written in full.
+    """
 
-    for prefix, namespace in (("atlas", ATLAS._NS), ("org", ORG), ("skos", SKOS), ("foaf", FOAF),
-                              ("dcterms", DCTERMS), ("prov", PROV), ("schema", SDO), ("country", COUNTRY),
-                              ("id", base_iri + "id/")):
-        graph.bind(prefix, URIRef(str(namespace)), override=True, replace=True)
+    def label(self, node: Node, position: int) -> str:
+        if isinstance(node, Literal) and node.datatype in (XSD.decimal, XSD.double, XSD.float):
+            return node._literal_n3(use_plain=False, qname_callback=lambda dt: self.get_pname(dt, True))
+        return super().label(node, position)
 
 
-def serialize(dataset: Dataset, fmt: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
-    """The dataset in one of ``FORMATS``; Turtle and N-Triples hold the union of its graphs."""
-    name, keeps_graphs = FORMATS[fmt]
-    target: Graph = dataset if keeps_graphs else union_graph(dataset)
-    bind_prefixes(target, base_iri)
-    if name == "nt":
-        lines = sorted(set(target.serialize(format="nt", encoding="utf-8").decode().splitlines()))
-        return ("\n".join(line for line in lines if line) + "\n").encode()
-    if name == "nquads":
-        lines = sorted(set(target.serialize(format="nquads", encoding="utf-8").decode().splitlines()))
-        return ("\n".join(line for line in lines if line) + "\n").encode()
-    return target.serialize(format=name, encoding="utf-8")
+def _turtle(graph: Graph, base_iri: str, header: bool = True) -> bytes:
+    for prefix, namespace in prefixes(base_iri).items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    buffer = io.BytesIO()
+    _LexicalTurtleSerializer(graph).serialize(buffer, encoding="utf-8")
+    text = buffer.getvalue()
+    if header:
+        return text
+    return b"".join(line for line in text.splitlines(keepends=True) if not line.startswith(b"@prefix"))
+
+
+def _trig(dataset: Dataset, base_iri: str) -> bytes:
+    """TriG with the named graphs in IRI order, each written by rdflib's (sorted) Turtle writer."""
+    parts = [f"@prefix {p}: <{n}> .\n".encode() for p, n in prefixes(base_iri).items()]
+    graphs = sorted((g for g in dataset.graphs() if len(g) and isinstance(g.identifier, URIRef)),
+                    key=lambda g: str(g.identifier))
+    for graph in graphs:
+        body = Graph()
+        for triple in graph:
+            body.add(triple)
+        inner = _turtle(body, base_iri, header=False).strip()
+        parts.append(b"\n<" + str(graph.identifier).encode() + b"> {\n" + inner + b"\n}\n")
+    return b"".join(parts)
+
+
+def _sorted_json(data: bytes) -> bytes:
+    """JSON-LD with keys and arrays in a stable order."""
+    def order(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: order(v) for k, v in sorted(value.items())}
+        if isinstance(value, list):
+            return sorted((order(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+        return value
+
+    return json.dumps(order(json.loads(data)), ensure_ascii=False, indent=1).encode() + b"\n"

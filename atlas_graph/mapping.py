@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rdflib import RDF, XSD, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SDO, SKOS
@@ -36,6 +37,12 @@ _ACTOR_TYPES = {
 
 def fr(text: str) -> Literal:
     return Literal(text, lang="fr")
+
+
+def decimal(value: Decimal) -> Literal:
+    """An xsd:decimal in the canonical form of XSD 1.1 (``27230``, ``1500.5``), the form Oxigraph
+    keeps, so that every reader of the output sees the same term."""
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
 
 
 def year(value: int) -> Literal:
@@ -140,12 +147,12 @@ class Mapper:
             node = self.minter.row(record.record_id, "funding", number)
             yield from ((node, RDF.type, t) for t in (ATLAS.FundingLine, SDO.MonetaryGrant))
             yield node, SDO.fundedItem, project
-            yield node, SDO.amount, Literal(line.amount, datatype=XSD.decimal)
+            yield node, SDO.amount, decimal(line.amount)
             yield node, SDO.currency, Literal("EUR")
             yield node, ATLAS.fundingYear, year(line.year)
             yield node, ATLAS.rowNumber, Literal(number)
             for amount in line.water_law_amounts:
-                yield node, ATLAS.waterLawAmount, Literal(amount, datatype=XSD.decimal)
+                yield node, ATLAS.waterLawAmount, decimal(amount)
             for funder in line.funders:
                 yield node, SDO.funder, self.index.iri_of(funder, record)
             if line.unidentified:

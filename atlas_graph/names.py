@@ -17,7 +17,9 @@ import pycountry
 _FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-", "\u00a0": " "})
 
 #: Prefixes that say "the town of" and are not part of a French collectivity's name.
-_TOWN_PREFIX = re.compile(r"^(?:ville|commune|mairie)\s+(?:de\s+(?:la\s+|l')?|d'|du\s+|des\s+)", re.IGNORECASE)
+#: The article a town's name starts with stays ("Ville de La Rochelle" is "La Rochelle"), and
+#: "du"/"des" give it back ("Ville du Havre" is "Le Havre").
+_TOWN_PREFIX = re.compile(r"^(?:ville|commune|mairie)\s+(?:de\s+|d'\s*|(?P<du>du)\s+|(?P<des>des)\s+)", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
@@ -37,13 +39,17 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
 
 
+def _article(match: re.Match[str]) -> str:
+    return "Le " if match["du"] else "Les " if match["des"] else ""
+
+
 def strip_town_prefix(name: str) -> str:
     """``Ville d'Évry`` -> ``Évry``; a name that is only a prefix is kept as it is.
 
-    ``Commune V du District de Bamako`` is not touched: only "de", "d'", "du", "des" after the
-    prefix word mark it as a prefix, and "V" is none of them.
+    ``Commune V du District de Bamako`` is not touched: only "de", "d'", "du", "des" right after
+    the prefix word mark it as a prefix, and "V" is none of them.
     """
-    stripped = _TOWN_PREFIX.sub("", clean(name).translate(_FOLD), count=1)
+    stripped = _TOWN_PREFIX.sub(_article, clean(name).translate(_FOLD), count=1)
     return stripped if stripped.strip() else clean(name)
 
 

@@ -1,0 +1,187 @@
+"""Named queries: every query of the registry, on the seed and on the fictional fixtures."""
+
+from decimal import Decimal
+
+import pytest
+
+from atlas_graph.build import build
+from atlas_graph.queries import QueryUsageError, UnknownValue, registry, run_named_query
+from atlas_graph.sources import load_build
+from atlas_graph.stores import open_store
+
+from .helpers import RECORDS, SEED
+
+EXPECTED_COLUMNS = {
+    "partners": ("partner", "partner_country", "project", "role"),
+    "shared-partners": ("collectivity_a", "collectivity_b", "shared_partner", "shared_partner_country"),
+    "project-funding": ("project", "total_eur", "lines"),
+    "funder-totals": ("funder", "sole_eur", "joint_eur", "lines"),
+    "contacts": ("organization", "role", "name", "email"),
+    "projects-by-theme": ("project", "theme_path"),
+    "network": ("source", "target", "project", "hop"),
+}
+
+
+def store_of(*sources):
+    store = open_store("oxigraph:")
+    load_build(store, build(list(sources)))
+    return store
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return store_of(SEED)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    # the seed and the fixtures, without the two re-encoded copies of 002 (same content)
+    return store_of(SEED, *(p for p in sorted(RECORDS.glob("*.txt")) if not p.name.startswith(("006", "007"))))
+
+
+def rows(store, name, **params):
+    table = run_named_query(store, name, {k: str(v) for k, v in params.items()})
+    return [dict(zip(table.columns, row, strict=True)) for row in table.rows]
+
+
+def test_registry_reads_every_header():
+    queries = registry()
+    assert {name: q.columns for name, q in queries.items()} == EXPECTED_COLUMNS
+    assert all(q.purpose for q in queries.values())
+    network = queries["network"]
+    hops = next(p for p in network.parameters if p.name == "hops")
+    assert (hops.kind, hops.default, hops.minimum, hops.maximum, hops.required) == ("integer", "2", 1, 3, False)
+
+
+def test_partners_of_evry_on_the_seed(seed):
+    found = {(r["partner"], r["role"]) for r in rows(seed, "partners", collectivity="Evry")}
+    assert found == {
+        ("Communauté d'agglomération d'Evry Centre Essonne", "french_partner"),
+        ("Communauté d'agglomération d'Evry Centre Essonne", "contracting_authority"),
+        ("Communauté d'agglomération d'Evry Centre Essonne", "funder"),
+        ("Commune V du District de Bamako", "foreign_partner"),
+        ("Commune V du District de Bamako", "funder"),
+        ("Ministère de l'Europe et des Affaires étrangères", "funder"),
+        ("Ville de Dakar", "funder"),
+        ("District de Bamako", "funder"),
+        ("Commune Urbaine de Kayes", "funder"),
+        ("Association Coopération Développement Agglomération Nouvelle", "implementer"),
+    }
+    assert all(r["partner"] != "Autre" for r in rows(seed, "partners", collectivity="Evry"))
+
+
+def test_partner_parameters_ignore_case_accents_and_town_prefix(seed):
+    plain = rows(seed, "partners", collectivity="Evry")
+    assert rows(seed, "partners", collectivity="ville d'évry") == plain
+    assert rows(seed, "partners", collectivity="EVRY") == plain
+    assert rows(seed, "partners", collectivity="https://w3id.org/atlas-coop/id/collectivity/fr/evry") == plain
+
+
+def test_unknown_name_gives_the_closest_labels(seed):
+    with pytest.raises(UnknownValue) as caught:
+        rows(seed, "partners", collectivity="Evri")
+    assert "Evry" in caught.value.suggestions
+    with pytest.raises(UnknownValue):
+        rows(seed, "partners", collectivity="https://w3id.org/atlas-coop/id/collectivity/fr/nowhere")
+
+
+def test_usage_errors(seed):
+    with pytest.raises(QueryUsageError, match="needs --param collectivity"):
+        rows(seed, "partners")
+    with pytest.raises(QueryUsageError, match="no parameter"):
+        rows(seed, "partners", collectivity="Evry", colour="blue")
+    with pytest.raises(QueryUsageError, match="from 1 to 3"):
+        rows(seed, "network", collectivity="Evry", hops=4)
+    with pytest.raises(QueryUsageError, match="no query named"):
+        rows(seed, "nope")
+
+
+def test_partners_across_several_countries(corpus):
+    found = rows(corpus, "partners", collectivity="Morvaneuil")
+    foreign = {(r["partner"], r["partner_country"]) for r in found if r["role"] == "foreign_partner"}
+    assert foreign == {
+        ("Commune urbaine de Tanléga", "BF"), ("Commune de Sakassou-Lagune", "CI"),
+        ("Comité populaire du district de Phuoc Lâm", "VN"), ("Ville de Kimbaka", "CD"),
+        ("Région du Fleuve Niger", "ML"), ("Commune de Ndiassane-Plage", "SN"),
+    }
+    assert ("Association Sahel Entraide Fictive", "implementer") in {(r["partner"], r["role"]) for r in found}
+    assert {r["partner_country"] for r in found if r["role"] == "french_partner"} == {"FR"}
+
+
+def test_shared_partners_each_unordered_pair_once_per_partner(corpus):
+    found = rows(corpus, "shared-partners")
+    pairs = [(frozenset((r["collectivity_a"], r["collectivity_b"])), r["shared_partner"]) for r in found]
+    assert len(pairs) == len(set(pairs))
+    assert all(r["collectivity_a"] != r["collectivity_b"] for r in found)
+    assert (frozenset(("Ville de Morvaneuil", "Commune d'Ormeval")), "Commune de Ndiassane-Plage") in pairs
+    only_senegal = rows(corpus, "shared-partners", country="Sénégal")
+    assert only_senegal and {r["shared_partner_country"] for r in only_senegal} == {"SN"}
+    assert rows(corpus, "shared-partners", country="sn") == only_senegal
+
+
+def test_project_funding_counts_joint_lines_once(corpus):
+    found = rows(corpus, "project-funding")
+
+    def titled(start):
+        (row,) = [r for r in found if r["project"].startswith(start)]
+        return row
+
+    water = titled("Programme intercommunal d’accès")
+    assert Decimal(water["total_eur"]) == Decimal(25000 + 12000 + 8000 + 10000 + 4500)
+    assert water["lines"] == "5"
+    no_funding = titled("Mission ponctuelle d’appui")
+    assert (Decimal(no_funding["total_eur"]), no_funding["lines"]) == (0, "0")
+    one = rows(corpus, "project-funding", project=water["project"])
+    assert len(one) == 1 and one[0]["total_eur"] == water["total_eur"]
+
+
+def test_funder_totals_split_sole_and_joint(seed, corpus):
+    totals = {r["funder"]: r for r in rows(seed, "funder-totals")}
+    assert (Decimal(totals["Autre"]["sole_eur"]), Decimal(totals["Autre"]["joint_eur"])) == (8000, 0)
+    assert (Decimal(totals["District de Bamako"]["sole_eur"]), Decimal(totals["District de Bamako"]["joint_eur"])) == (
+        0, 10200)
+    assert sum(Decimal(r["sole_eur"]) for r in totals.values()) + Decimal(10200) == Decimal(105030)
+    several = {r["funder"]: r for r in rows(corpus, "funder-totals")}
+    assert len([r for r in rows(corpus, "funder-totals") if r["funder"] == "Autre"]) == 1
+    assert int(several["Autre"]["lines"]) >= 2
+
+
+def test_contacts_of_a_post_and_of_a_partner(corpus):
+    post = rows(corpus, "contacts", organization="Ambassade de France au Burkina Faso")
+    assert {(r["role"], r["name"], r["email"]) for r in post} == {
+        ("Correspondant coopération décentralisée", "Jeanne TESTARD", "jeanne.testard@example.org"),
+        ("Conseiller de coopération et d'action culturelle", "Paul-Henri FICTIF", "paul-henri.fictif@example.org"),
+        ("Attaché de coopération", "Marie Claire EXEMPLE", "marie-claire.exemple@example.org"),
+    }
+    partner = {r["name"]: r for r in rows(corpus, "contacts", organization="Commune urbaine de Tanléga")}
+    assert partner["Issa KABORÉ"]["email"] == ""
+    assert partner["Marie Claire OUÉDRAOGO-TEST"]["role"] == "Maire"
+    everyone = rows(corpus, "contacts")
+    assert len(everyone) > len(post) + len(partner)
+
+
+def test_projects_by_theme_at_any_level(corpus):
+    top = rows(corpus, "projects-by-theme", theme="Politique, humanitaire et coopération transfrontalière")
+    leaf = rows(corpus, "projects-by-theme", theme="gouvernance et democratie locales")
+    assert leaf and {r["project"] for r in leaf} <= {r["project"] for r in top}
+    assert all(r["theme_path"].count(" > ") == 2 for r in leaf)
+    assert leaf[0]["theme_path"].endswith("Gouvernance et démocratie locales")
+    with pytest.raises(UnknownValue):
+        rows(corpus, "projects-by-theme", theme="Astronautique")
+
+
+def test_network_hops_grow_outwards(corpus):
+    by_hops = {h: rows(corpus, "network", collectivity="Morvaneuil", hops=h) for h in (1, 2, 3)}
+    assert {r["hop"] for r in by_hops[1]} == {"1"}
+    assert all(r["source"] == "Ville de Morvaneuil" for r in by_hops[1])
+    assert {r["hop"] for r in by_hops[2]} == {"1", "2"}
+    assert {r["hop"] for r in by_hops[3]} == {"1", "2", "3"}
+    nodes = {h: {r["source"] for r in by_hops[h]} | {r["target"] for r in by_hops[h]} for h in by_hops}
+    assert nodes[1] < nodes[2] < nodes[3]
+    assert "Chefferie du Bas-Fleuve Congo" in nodes[3] - nodes[2]
+    assert rows(corpus, "network", collectivity="Morvaneuil") == by_hops[2]  # default 2
+
+
+def test_network_from_a_foreign_collectivity(seed):
+    found = rows(seed, "network", collectivity="Commune V du District de Bamako", hops=1)
+    assert {r["target"] for r in found} == {"Evry", "Communauté d'agglomération d'Evry Centre Essonne"}

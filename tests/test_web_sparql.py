@@ -1,0 +1,487 @@
+"""The /sparql endpoint and /.well-known/void: Flask's test client, then real clients on a live server.
+
+Input: small datasets in an in-memory ``OxigraphStore``. Output: assertions on status codes,
+media types, headers (CORS, truncation) and bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, VOID
+
+from atlas_graph.stores.oxigraph import OxigraphStore
+from atlas_graph.web import create_app, query_pool
+from atlas_graph.web.config import WebConfig
+from atlas_graph.web.sparql import add_using, query_form
+from tests.web_server import LiveServer
+
+EX = Namespace("http://example.org/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+TOKEN = "s3cret"
+SELECT = "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?o"
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+def parse_rdf(data: bytes, fmt: str) -> Graph:
+    """rdflib's JSON-LD parser builds a deprecated ConjunctiveGraph internally: not our warning."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        return Graph().parse(data=data, format=fmt)
+
+
+def fill(store: OxigraphStore, big: int = 0) -> OxigraphStore:
+    store.replace_graph(EX.g1, [(EX[f"s{i}"], EX.p, Literal(i)) for i in range(5)])
+    store.replace_graph(EX.g2, [(EX.a, EX.q, EX.b), (EX.b, EX.q, EX.c), (EX.c, EX.q, Literal("é"))])
+    if big:
+        store.replace_graph(EX.big, [(EX[f"x{i}"], EX.r, Literal(i)) for i in range(big)])
+    return store
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., Flask]]:
+    apps: list[Flask] = []
+
+    def make(**settings: object) -> Flask:
+        store = settings.pop("store", None) or fill(OxigraphStore(None))
+        app = create_app(WebConfig(store=store, query_workers=2, **settings))  # type: ignore[arg-type]
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        query_pool(app).close()
+
+
+@pytest.fixture
+def client(make_app: Callable[..., Flask]):
+    return make_app().test_client()
+
+
+def get(client, query: str, accept: str | None = None, **params: str):
+    headers = {"Accept": accept} if accept else {}
+    return client.get("/sparql", query_string={"query": query, **params}, headers=headers)
+
+
+# -- content negotiation ----------------------------------------------------------------------
+@pytest.mark.parametrize("accept, media_type", [
+    (None, "application/sparql-results+json"),
+    ("*/*", "application/sparql-results+json"),
+    ("application/sparql-results+json", "application/sparql-results+json"),
+    ("application/json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("text/csv;q=0.5, text/tab-separated-values;q=0.9, */*;q=0.1", "text/tab-separated-values"),
+    ("text/html, application/sparql-results+xml;q=0.8", "application/sparql-results+xml"),
+])
+def test_select_formats(client, accept, media_type) -> None:
+    r = get(client, SELECT, accept)
+    assert r.status_code == 200
+    assert r.mimetype == media_type
+    assert "Accept" in r.headers["Vary"]
+    if media_type.endswith("json"):
+        assert [b["o"]["value"] for b in r.get_json()["results"]["bindings"]] == ["0", "1", "2", "3", "4"]
+    elif media_type == "text/csv":
+        assert r.data.decode().splitlines()[0] == "s,o"
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml"])
+def test_ask_formats(client, accept) -> None:
+    r = get(client, "ASK { ?s <http://example.org/q> 'é' }", accept)
+    assert r.status_code == 200 and r.mimetype == accept
+    assert b"true" in r.data
+
+
+@pytest.mark.parametrize("accept, media_type, rdflib_format", [
+    (None, "text/turtle", "turtle"),
+    ("text/turtle", "text/turtle", "turtle"),
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ("application/rdf+xml;q=0.2, text/turtle;q=0.1", "application/rdf+xml", "xml"),
+])
+def test_construct_formats(client, accept, media_type, rdflib_format) -> None:
+    r = get(client, CONSTRUCT, accept)
+    assert r.status_code == 200 and r.mimetype == media_type
+    assert len(parse_rdf(r.data, rdflib_format)) == 8
+
+
+@pytest.mark.parametrize("query, accept", [(SELECT, "text/turtle"), (CONSTRUCT, "text/csv"),
+                                           ("ASK {}", "text/csv"), ("ASK {}", "text/tab-separated-values"),
+                                           (SELECT, "application/sparql-results+json;q=0")])
+def test_not_acceptable(client, query, accept) -> None:
+    r = get(client, query, accept)
+    assert r.status_code == 406
+    assert "no acceptable format" in r.get_json()["message"]
+
+
+def test_not_acceptable_for_a_browser_is_html(client) -> None:
+    r = get(client, SELECT, "text/html")
+    assert r.status_code == 406 and r.mimetype == "text/html" and b"no acceptable format" in r.data
+
+
+# -- bad requests -----------------------------------------------------------------------------
+def test_malformed_query_gives_parser_message(client) -> None:
+    r = get(client, "SELECT * WHERE { ?s ?p ")
+    assert r.status_code == 400
+    assert "error at 1:24" in r.get_json()["message"]  # the position in the client's own text
+
+
+@pytest.mark.parametrize("request_args, status", [
+    ({"query_string": "query=ASK%7B%7D&query=ASK%7B%7D"}, 400),  # two queries
+    ({"query_string": "query=ASK%7B%7D&update=CLEAR%20ALL", "headers": {"Authorization": f"Bearer {TOKEN}"}}, 400),
+    ({"query_string": "query=ASK%7B%FF%7D"}, 400),  # not UTF-8
+    ({"query_string": "default-graph-uri=not%20an%20iri&query=ASK%7B%7D"}, 400),
+])
+def test_bad_get(make_app, request_args, status) -> None:
+    client = make_app(enable_update=True, update_token=TOKEN).test_client()
+    r = client.get("/sparql", **request_args)
+    assert r.status_code == status
+    assert "Traceback" not in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body, content_type, status", [
+    (b"ASK {}", None, 415),
+    (b"ASK {}", "text/plain", 415),
+    ("ASK {}".encode("utf-16"), "application/sparql-query; charset=UTF-16", 415),
+    (b"ASK { ?s ?p '\xff' }", "application/sparql-query", 400),
+    (b"query=ASK%7B%7D&query=ASK%7B%7D", "application/x-www-form-urlencoded", 400),
+    (b"query=ASK%7B%FF%7D", "application/x-www-form-urlencoded", 400),
+    (b"default-graph-uri=http%3A%2F%2Fexample.org%2Fg1", "application/x-www-form-urlencoded", 400),
+])
+def test_bad_post(client, body, content_type, status) -> None:
+    r = client.post("/sparql", data=body, headers={"Content-Type": content_type} if content_type else {})
+    assert r.status_code == status, r.data
+    assert r.get_json()["status"] == status
+
+
+def test_direct_post_with_query_in_url_refused(client) -> None:
+    r = client.post("/sparql?query=ASK%7B%7D", data="ASK {}", content_type="application/sparql-query")
+    assert r.status_code == 400
+
+
+def test_other_methods_refused(client) -> None:
+    assert client.put("/sparql?query=ASK%7B%7D").status_code == 405
+    assert client.delete("/sparql").status_code == 405
+
+
+def test_unexpected_errors_answer_without_traceback(make_app) -> None:
+    app = make_app()
+    app.add_url_rule("/boom", "boom", lambda: 1 / 0)
+    r = app.test_client().get("/boom")
+    assert r.status_code == 500
+    assert "ZeroDivision" not in r.get_data(as_text=True) and "Traceback" not in r.get_data(as_text=True)
+    html = app.test_client().get("/boom", headers={"Accept": "text/html"})
+    assert html.status_code == 500 and html.mimetype == "text/html"
+
+
+# -- datasets, SERVICE, LOAD ------------------------------------------------------------------
+def test_protocol_dataset(client) -> None:
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    n = get(client, q, **{"default-graph-uri": str(EX.g2)}).get_json()["results"]["bindings"][0]["n"]["value"]
+    assert n == "3"
+    r = get(client, "ASK { GRAPH ?g { ?s <http://example.org/p> ?o } }", **{"named-graph-uri": str(EX.g2)})
+    assert r.get_json()["boolean"] is False
+
+
+@pytest.mark.parametrize("query, params", [
+    ("SELECT * FROM <http://elsewhere.example/data> WHERE { ?s ?p ?o }", {}),
+    ("PREFIX ex: <http://example.org/> SELECT * FROM NAMED ex:nothere WHERE { ?s ?p ?o }", {}),
+    ("ASK {}", {"default-graph-uri": "http://elsewhere.example/data"}),
+    ("ASK {}", {"named-graph-uri": "http://elsewhere.example/data"}),
+])
+def test_graphs_not_in_store_refused(client, query, params) -> None:
+    r = get(client, query, **params)
+    assert r.status_code == 400
+    assert "is not in this dataset" in r.get_json()["message"]
+
+
+def test_from_a_present_graph_is_served(client) -> None:
+    r = get(client, "PREFIX ex: <http://example.org/> SELECT * FROM ex:g2 WHERE { ?s ?p ?o }")
+    assert r.status_code == 200 and len(r.get_json()["results"]["bindings"]) == 3
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://dbpedia.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o OPTIONAL { service silent <http://x.example/sparql> { ?s ?q ?r } } }",
+    "PREFIX x: <http://x.example/> SELECT * WHERE { { SELECT ?s WHERE { SERVICE x:sparql { ?s ?p ?o } } } }",
+    "SELECT * WHERE { SERV\\u0049CE <http://x.example/sparql> { ?s ?p ?o } }",  # a codepoint escape
+])
+def test_service_refused(client, query) -> None:
+    r = get(client, query)
+    assert r.status_code == 400
+    assert "SERVICE" in r.get_json()["message"]
+
+
+def test_service_word_in_a_literal_is_fine(client) -> None:
+    r = get(client, "SELECT * WHERE { ?s ?p 'customer service from Paris' }")
+    assert r.status_code == 200
+
+
+# -- updates ----------------------------------------------------------------------------------
+INSERT = "INSERT DATA { GRAPH <http://example.org/g3> { <http://example.org/n> <http://example.org/p> 42 } }"
+
+
+@pytest.mark.parametrize("settings, authorization", [
+    ({}, f"Bearer {TOKEN}"),  # updates off
+    ({"enable_update": True}, f"Bearer {TOKEN}"),  # no token configured
+    ({"enable_update": True, "update_token": TOKEN}, None),
+    ({"enable_update": True, "update_token": TOKEN}, "Bearer wrong"),
+    ({"enable_update": True, "update_token": TOKEN}, f"Basic {TOKEN}"),
+])
+def test_update_refused(make_app, settings, authorization) -> None:
+    app = make_app(**settings)
+    client = app.test_client()
+    headers = {"Authorization": authorization} if authorization else {}
+    for r in (client.post("/sparql", data=INSERT, content_type="application/sparql-update", headers=headers),
+              client.post("/sparql", data={"update": INSERT}, headers=headers),
+              client.get("/sparql", query_string={"update": INSERT}, headers=headers)):
+        assert r.status_code == 403
+        assert "Access-Control-Allow-Origin" not in r.headers
+    assert get(client, "ASK { ?s ?p 42 }").get_json()["boolean"] is False
+
+
+def test_update_with_token(make_app) -> None:
+    client = make_app(enable_update=True, update_token=TOKEN).test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = client.post("/sparql", data=INSERT, content_type="application/sparql-update", headers=auth)
+    assert r.status_code == 204 and "Access-Control-Allow-Origin" not in r.headers
+    assert get(client, "ASK { GRAPH <http://example.org/g3> { ?s ?p 42 } }").get_json()["boolean"] is True
+    r = client.post("/sparql", data={"update": "DROP GRAPH <http://example.org/g3>"}, headers=auth)
+    assert r.status_code == 204
+    assert get(client, "ASK { ?s ?p 42 }").get_json()["boolean"] is False
+    assert client.get("/sparql", query_string={"update": INSERT}, headers=auth).status_code == 400
+    r = client.post("/sparql", data="CLEAR XYZ", content_type="application/sparql-update", headers=auth)
+    assert r.status_code == 400 and "syntax" in r.get_json()["message"]
+    r = client.post("/sparql", data="LOAD <http://example.org/remote.ttl>", content_type="application/sparql-update",
+                    headers=auth)
+    assert r.status_code == 400 and "LOAD" in r.get_json()["message"]
+
+
+def test_update_using_parameters(make_app) -> None:
+    client = make_app(enable_update=True, update_token=TOKEN).test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    update = "INSERT { GRAPH <http://example.org/copy> { ?s ?p ?o } } WHERE { ?s ?p ?o }"
+    r = client.post(f"/sparql?using-graph-uri={urllib.parse.quote(str(EX.g2))}", data=update,
+                    content_type="application/sparql-update", headers=auth)
+    assert r.status_code == 204
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/copy> { ?s ?p ?o } }"
+    assert get(client, count).get_json()["results"]["bindings"][0]["n"]["value"] == "3"
+    r = client.post(f"/sparql?using-graph-uri={urllib.parse.quote(str(EX.g2))}", data="DELETE WHERE { ?s ?p ?o }",
+                    content_type="application/sparql-update", headers=auth)
+    assert r.status_code == 204
+    assert get(client, "ASK { GRAPH <http://example.org/g1> { ?s ?p ?o } }").get_json()["boolean"] is True
+    conflict = "WITH <http://example.org/g1> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    r = client.post(f"/sparql?using-named-graph-uri={urllib.parse.quote(str(EX.g2))}", data=conflict,
+                    content_type="application/sparql-update", headers=auth)
+    assert r.status_code == 400 and "USING" in r.get_json()["message"]
+
+
+def test_add_using_and_query_form() -> None:
+    text = "PREFIX where: <http://w/> DELETE { ?s ?p 'WHERE' } WHERE { ?s ?p ?o { SELECT * WHERE {} } } ; " \
+           "DELETE WHERE { ?a where:b ?c }"
+    out = add_using(text, ["http://d/"], ["http://n/"])
+    assert out.count("USING <http://d/> USING NAMED <http://n/> WHERE") == 2
+    assert "DELETE { ?a where:b ?c } USING" in out
+    text = "# SELECT\nPREFIX ask: <http://a/> BASE <http://b/> CONSTRUCT WHERE { ?s ?p 'ASK' }"
+    assert query_form(text) == "CONSTRUCT"
+    assert query_form("describe <x>") == "DESCRIBE"
+
+
+# -- CORS, service description, VoID, limits --------------------------------------------------
+def test_cors(client) -> None:
+    assert get(client, "ASK {}").headers["Access-Control-Allow-Origin"] == "*"
+    r = client.post("/sparql", data="ASK {}", content_type="application/sparql-query")
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    r = client.options("/sparql", headers={"Origin": "https://else.example", "Access-Control-Request-Method": "POST",
+                                           "Access-Control-Request-Headers": "content-type"})
+    assert r.status_code == 204 and r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in r.headers["Access-Control-Allow-Methods"]
+    assert "authorization" not in r.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_service_description(client) -> None:
+    r = client.get("/sparql")
+    assert r.status_code == 200 and r.mimetype == "text/turtle"
+    sd = Graph().parse(data=r.data, format="turtle")
+    service = next(sd.subjects(RDF.type, SD.Service))
+    assert sd.value(service, SD.endpoint) == URIRef("http://localhost/sparql")
+    assert len(set(sd.objects(service, SD.resultFormat))) == 8
+    assert (service, SD.supportedLanguage, SD.SPARQL11Query) in sd
+    assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in sd
+    as_jsonld = client.get("/sparql", headers={"Accept": "application/ld+json"}).data
+    assert len(parse_rdf(as_jsonld, "json-ld")) == len(sd)
+    html = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert html.mimetype == "text/html" and b'<textarea id="query" name="query"' in html.data
+
+
+def test_void_counts(client) -> None:
+    r = client.get("/.well-known/void")
+    assert r.status_code == 200 and r.mimetype == "text/turtle"
+    void = Graph().parse(data=r.data, format="turtle")
+    dataset = URIRef("https://w3id.org/atlas-coop/dataset")
+    assert void.value(dataset, VOID.triples).toPython() == 8
+    subsets = list(void.objects(dataset, VOID.subset))
+    assert len(subsets) == 2
+    assert sorted(void.value(s, VOID.triples).toPython() for s in subsets) == [3, 5]
+
+
+def test_max_rows(make_app) -> None:
+    client = make_app(max_rows=3).test_client()
+    r = get(client, SELECT)
+    assert r.headers["X-Atlas-Truncated"] == "true" and r.headers["X-Atlas-Max-Rows"] == "3"
+    assert len(r.get_json()["results"]["bindings"]) == 3
+    r = get(client, "SELECT * WHERE { ?s <http://example.org/q> ?o }")
+    assert "X-Atlas-Truncated" not in r.headers
+
+
+def test_timeout_stops_query_while_others_are_served(make_app) -> None:
+    app = make_app(store=fill(OxigraphStore(None), big=300), query_timeout=1.5)
+    pool = query_pool(app)
+    pool.start()
+    pids = pool.worker_pids
+    slow: dict = {}
+
+    def run_slow() -> None:
+        started = time.monotonic()
+        slow["response"] = get(app.test_client(), SLOW)
+        slow["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run_slow)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    fast = get(app.test_client(), "ASK { ?s ?p 4 }")
+    assert fast.status_code == 200 and fast.get_json()["boolean"] is True
+    assert time.monotonic() - started < 0.5 and thread.is_alive()
+    thread.join(30)
+    assert slow["response"].status_code == 503
+    assert "stopped" in slow["response"].get_json()["message"]
+    assert 1.4 < slow["seconds"] < 5
+    assert len(set(pool.worker_pids) - set(pids)) == 1  # the killed worker was replaced
+    assert get(app.test_client(), "ASK { ?s ?p 4 }").status_code == 200
+
+
+def test_common_path_spawns_no_process(client) -> None:
+    get(client, "ASK {}")
+    pids = query_pool(client.application).worker_pids
+    for _ in range(20):
+        assert get(client, SELECT).status_code == 200
+    assert query_pool(client.application).worker_pids == pids
+
+
+# -- real clients against a live server -------------------------------------------------------
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("live") / "data.nq"
+    path.write_text("".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" <http://example.org/g1> .\n"
+                            for i in range(5)) + "<http://example.org/a> <http://example.org/q> "
+                    "<http://example.org/b> <http://example.org/g2> .\n"
+                    + "".join(f"<http://example.org/x{i}> <http://example.org/r> \"{i}\" <http://example.org/big> .\n"
+                              for i in range(300)))
+    with LiveServer(data=[str(path)], timeout=1.5, max_rows=100) as url:
+        yield url + "/sparql"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_sparqlwrapper_select(live: str, fmt: str) -> None:
+    from SPARQLWrapper import SPARQLWrapper
+
+    wrapper = SPARQLWrapper(live)
+    wrapper.setQuery(SELECT)
+    wrapper.setReturnFormat(fmt)
+    result = wrapper.query()
+    converted = result.convert()
+    if fmt == "json":
+        assert len(converted["results"]["bindings"]) == 5
+    elif fmt == "xml":
+        assert len(converted.getElementsByTagName("result")) == 5
+    else:
+        assert len(converted.decode().strip().splitlines()) == 6
+
+
+@pytest.mark.parametrize("fmt, rdflib_format", [("turtle", "turtle"), ("xml", "xml"), ("json-ld", "json-ld"),
+                                                ("n3", "turtle")])
+def test_sparqlwrapper_construct(live: str, fmt: str, rdflib_format: str) -> None:
+    from SPARQLWrapper import SPARQLWrapper
+
+    wrapper = SPARQLWrapper(live)
+    wrapper.setQuery("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://example.org/g1> { ?s ?p ?o } }")
+    wrapper.setReturnFormat("xml" if fmt == "xml" else fmt)
+    body = wrapper.query().response.read()  # convert() would build a deprecated ConjunctiveGraph
+    assert len(parse_rdf(body, rdflib_format)) == 5
+
+
+def test_sparqlwrapper_ask_post(live: str) -> None:
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+    wrapper = SPARQLWrapper(live)
+    wrapper.setQuery("ASK { ?s <http://example.org/q> ?o }")
+    wrapper.setMethod(POST)
+    wrapper.setReturnFormat(JSON)
+    assert wrapper.query().convert()["boolean"] is True
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json", "csv", "tsv"])
+def test_rdflib_sparqlstore(live: str, fmt: str) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = Graph(store=SPARQLStore(live, returnFormat=fmt))
+    rows = list(graph.query("SELECT ?o WHERE { GRAPH <http://example.org/g1> { ?s ?p ?o } } ORDER BY ?o"))
+    assert [str(r[0]) for r in rows] == ["0", "1", "2", "3", "4"]
+    if fmt in ("xml", "json"):  # CSV/TSV have no boolean form: ASK is not offered in them
+        assert bool(graph.query("ASK { ?s <http://example.org/q> ?o }")) is True
+
+
+def test_rdflib_sparqlstore_construct(live: str) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = Graph(store=SPARQLStore(live))  # its default "xml" asks for RDF/XML for CONSTRUCT
+    result = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://example.org/g1> { ?s ?p ?o } }")
+    assert len(result.graph) == 5
+
+
+def _fetch(url: str) -> tuple[int, bytes, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, exc.read(), dict(exc.headers)
+
+
+def test_live_timeout_and_truncation(live: str) -> None:
+    slow: dict = {}
+    thread = threading.Thread(target=lambda: slow.update(r=_fetch(live + "?query=" + urllib.parse.quote(SLOW))))
+    thread.start()
+    time.sleep(0.3)
+    status, body, _ = _fetch(live + "?query=" + urllib.parse.quote("ASK { ?s ?p '3' }"))
+    assert status == 200 and json.loads(body)["boolean"] is True and thread.is_alive()
+    thread.join(30)
+    assert slow["r"][0] == 503
+    status, body, headers = _fetch(live + "?query=" + urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }"))
+    assert headers["X-Atlas-Truncated"] == "true" and len(json.loads(body)["results"]["bindings"]) == 100
+
+
+def test_live_small_query_is_fast(live: str) -> None:
+    url = live + "?query=" + urllib.parse.quote("SELECT * WHERE { ?s <http://example.org/q> ?o }")
+    _fetch(url)
+    times = []
+    for _ in range(50):
+        started = time.perf_counter()
+        assert _fetch(url)[0] == 200
+        times.append(time.perf_counter() - started)
+    assert statistics.median(times) < 0.02, f"median {statistics.median(times) * 1000:.1f} ms"
