@@ -1,23 +1,23 @@
 """Build: record files -> an RDF dataset (one named graph per record) and a report.
 
-Input: paths of record files or folders of them. Output: a ``Build`` holding the rdflib
-``Dataset`` and every problem met (files that could not be read, fields left out, ambiguous
-names), and ``write`` to serialise it in Turtle, N-Triples, TriG, N-Quads or JSON-LD.
+Input: paths of record files or folders of them. Output: a ``Build`` holding the named graphs
+and every problem met (files that could not be read, fields left out, ambiguous names), and
+``serialize_quads`` to write them in Turtle, N-Triples, TriG, N-Quads or JSON-LD.
 Deterministic: the same inputs give the same IRIs and byte-identical output.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import warnings
-from collections.abc import Iterable, Sequence
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import XSD, Dataset, Graph, Literal, URIRef
-from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib import Dataset, URIRef
 from rdflib.term import Node
 
 from .identity import DEFAULT_BASE_IRI, ActorIndex, Minter
@@ -26,22 +26,35 @@ from .parse import parse_file
 from .records import Problem, Record, RecordError
 from .themes import ThemeVocabulary
 
-#: Output formats of ``build``: name -> rdflib serialiser. TriG, N-Quads and JSON-LD keep the
-#: named graphs; Turtle and N-Triples hold the union of them.
-FORMATS = {"turtle": "turtle", "nt": "nt", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
-_LINE_FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS}
+#: Output formats of ``build``. TriG, N-Quads and JSON-LD keep the named graphs; Turtle and
+#: N-Triples hold the union of them.
+FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
+           "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+
+Triple = tuple[Node, Node, Node]
+Quad = tuple[Node, Node, Node, URIRef]
 
 RECORD_SUFFIXES = (".txt",)
 
 
 @dataclass
 class Build:
-    """The result of a build."""
+    """The result of a build: named graphs (IRI -> triples) and what went wrong."""
 
-    dataset: Dataset
+    graphs: dict[URIRef, list[Triple]]
     records: list[Record]
     failed: list[RecordError] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    def quads(self) -> Iterator[Quad]:
+        for name, triples in self.graphs.items():
+            for s, p, o in triples:
+                yield s, p, o, name
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The graphs as an rdflib Dataset (made on first use: validation and tests need one)."""
+        return to_dataset(self.graphs)
 
     @property
     def ok(self) -> bool:
@@ -73,11 +86,11 @@ def read_records(sources: Iterable[Path]) -> tuple[list[Record], list[RecordErro
     """Parse every record file; the ones that cannot be read are returned apart."""
     files, failed = record_files(sources)
     records: list[Record] = []
-    for path in files:
-        try:
-            records.append(parse_file(path))
-        except RecordError as exc:
-            failed.append(RecordError(str(path), exc.reason))
+    for parsed in _parse_all(files):
+        if isinstance(parsed, RecordError):
+            failed.append(parsed)
+        else:
+            records.append(parsed)
     seen: dict[str, Record] = {}
     for record in records:
         other = seen.setdefault(record.record_id, record)
@@ -87,33 +100,66 @@ def read_records(sources: Iterable[Path]) -> tuple[list[Record], list[RecordErro
     return kept, failed
 
 
-def build_dataset(
+#: Below this many files, parsing stays in this process (starting workers costs more).
+PARALLEL_PARSE_FROM = 400
+
+
+def _parse_one(path: Path) -> Record | RecordError:
+    try:
+        return parse_file(path)
+    except RecordError as exc:
+        return RecordError(str(path), exc.reason)
+
+
+def _parse_all(files: list[Path]) -> Iterator[Record | RecordError]:
+    """Parse files in order; across the machine's cores when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_PARSE_FROM or workers < 2:
+        yield from map(_parse_one, files)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(_parse_one, files, chunksize=64)
+
+
+def map_records(
     records: Sequence[Record], base_iri: str = DEFAULT_BASE_IRI, personal_data: bool = True
-) -> tuple[Dataset, list[Problem]]:
-    """Map parsed records into a dataset: one graph per record, plus actors and vocabulary."""
+) -> tuple[dict[URIRef, list[Triple]], list[Problem]]:
+    """Map parsed records into named graphs: one per record, plus actors and vocabulary."""
     minter = Minter(base_iri)
     index = ActorIndex(records, minter)
     mapper = Mapper(index, ThemeVocabulary(r.themes for r in records), personal_data=personal_data)
-    dataset = Dataset()
+    graphs: dict[URIRef, list[Triple]] = {}
     for record in sorted(records, key=lambda r: r.record_id):
-        graph = dataset.graph(minter.record_graph(record.record_id))
-        for triple in mapper.record_triples(record):
-            graph.add(triple)
-    actors = dataset.graph(minter.actors_graph())
-    for triple in mapper.actor_triples():
-        actors.add(triple)
-    vocabulary = dataset.graph(minter.vocabulary_graph())
-    for triple in mapper.vocabulary_triples():
-        vocabulary.add(triple)
+        graphs[minter.record_graph(record.record_id)] = list(dict.fromkeys(mapper.record_triples(record)))
+    graphs[minter.actors_graph()] = list(dict.fromkeys(mapper.actor_triples()))
+    graphs[minter.vocabulary_graph()] = list(dict.fromkeys(mapper.vocabulary_triples()))
     problems = [p for r in records for p in r.problems] + index.problems + mapper.problems
-    return dataset, problems
+    return graphs, problems
+
+
+def to_dataset(graphs: dict[URIRef, list[Triple]]) -> Dataset:
+    """An rdflib Dataset holding these named graphs."""
+    dataset = Dataset()
+    for name, triples in graphs.items():
+        graph = dataset.graph(name)
+        for triple in triples:
+            graph.add(triple)
+    return dataset
+
+
+def build_dataset(
+    records: Sequence[Record], base_iri: str = DEFAULT_BASE_IRI, personal_data: bool = True
+) -> tuple[Dataset, list[Problem]]:
+    """Map parsed records into an rdflib Dataset (see ``map_records``)."""
+    graphs, problems = map_records(records, base_iri, personal_data)
+    return to_dataset(graphs), problems
 
 
 def build(sources: Iterable[Path], base_iri: str = DEFAULT_BASE_IRI, personal_data: bool = True) -> Build:
-    """Read record files and folders and build their dataset."""
+    """Read record files and folders and build their graphs."""
     records, failed = read_records(sources)
-    dataset, problems = build_dataset(records, base_iri, personal_data)
-    return Build(dataset, records, failed, problems)
+    graphs, problems = map_records(records, base_iri, personal_data)
+    return Build(graphs, records, failed, problems)
 
 
 def prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
@@ -128,84 +174,33 @@ def prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
 
 
 def serialize(dataset: Dataset, fmt: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
-    """The dataset in one of ``FORMATS``; the same dataset always gives the same bytes.
+    """An rdflib Dataset in one of ``FORMATS`` (see ``serialize_quads``)."""
+    return serialize_quads(dataset.quads((None, None, None, None)), fmt, base_iri)  # type: ignore[arg-type]
 
-    N-Triples and N-Quads are written by Oxigraph (fast) with their lines sorted; Turtle, TriG
-    and JSON-LD by rdflib, whose serialisers sort subjects and predicates.
+
+def serialize_quads(quads: Iterable[Quad], fmt: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
+    """Quads in one of ``FORMATS``, written by Oxigraph; the same quads always give the same bytes.
+
+    The quads are sorted first (graph, subject, predicate, object in N-Quads form), so subjects
+    are grouped in Turtle and graphs in TriG, and the output does not depend on the order in
+    which they came. Turtle and N-Triples hold the union of the graphs.
     """
     from .stores.oxigraph import to_ox
 
-    if fmt in _LINE_FORMATS:
-        target = _LINE_FORMATS[fmt]
-        store = ox.Store()
-        store.bulk_extend(
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g) if target.supports_datasets else ox.DefaultGraph())
-            for s, p, o, g in dataset.quads((None, None, None, None))
-        )
-        options = {} if target.supports_datasets else {"from_graph": ox.DefaultGraph()}
-        return b"".join(sorted(set(store.dump(format=target, **options).splitlines(keepends=True))))
-    with warnings.catch_warnings():
-        # rdflib 7.6 warns about its own use of Dataset.contexts inside its serialisers.
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
-        if fmt == "turtle":
-            return _turtle(_union(dataset), base_iri)
-        if fmt == "trig":
-            return _trig(dataset, base_iri)
-        return _sorted_json(dataset.serialize(format="json-ld", encoding="utf-8"))
+    memo: dict[Node, object] = {}
 
+    def term(node: Node):  # most terms repeat (predicates, types, actors): convert each once
+        found = memo.get(node)
+        if found is None:
+            found = memo[node] = to_ox(node)
+        return found
 
-def _union(dataset: Dataset) -> Graph:
-    union = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
-
-
-class _LexicalTurtleSerializer(TurtleSerializer):
-    """rdflib's Turtle writer, but literals keep their lexical form.
-
-    rdflib writes ``"27230"^^xsd:decimal`` as the shorthand ``27230.0``, which another reader
-    takes as a different term; here typed numbers are written in full.
-    """
-
-    def label(self, node: Node, position: int) -> str:
-        if isinstance(node, Literal) and node.datatype in (XSD.decimal, XSD.double, XSD.float):
-            return node._literal_n3(use_plain=False, qname_callback=lambda dt: self.get_pname(dt, True))
-        return super().label(node, position)
-
-
-def _turtle(graph: Graph, base_iri: str, header: bool = True) -> bytes:
-    for prefix, namespace in prefixes(base_iri).items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    buffer = io.BytesIO()
-    _LexicalTurtleSerializer(graph).serialize(buffer, encoding="utf-8")
-    text = buffer.getvalue()
-    if header:
-        return text
-    return b"".join(line for line in text.splitlines(keepends=True) if not line.startswith(b"@prefix"))
-
-
-def _trig(dataset: Dataset, base_iri: str) -> bytes:
-    """TriG with the named graphs in IRI order, each written by rdflib's (sorted) Turtle writer."""
-    parts = [f"@prefix {p}: <{n}> .\n".encode() for p, n in prefixes(base_iri).items()]
-    graphs = sorted((g for g in dataset.graphs() if len(g) and isinstance(g.identifier, URIRef)),
-                    key=lambda g: str(g.identifier))
-    for graph in graphs:
-        body = Graph()
-        for triple in graph:
-            body.add(triple)
-        inner = _turtle(body, base_iri, header=False).strip()
-        parts.append(b"\n<" + str(graph.identifier).encode() + b"> {\n" + inner + b"\n}\n")
-    return b"".join(parts)
-
-
-def _sorted_json(data: bytes) -> bytes:
-    """JSON-LD with keys and arrays in a stable order."""
-    def order(value: object) -> object:
-        if isinstance(value, dict):
-            return {k: order(v) for k, v in sorted(value.items())}
-        if isinstance(value, list):
-            return sorted((order(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
-        return value
-
-    return json.dumps(order(json.loads(data)), ensure_ascii=False, indent=1).encode() + b"\n"
+    target = FORMATS[fmt]
+    if target.supports_datasets:
+        keyed = {ox.Quad(term(s), term(p), term(o), term(g)) for s, p, o, g in quads}
+        ordered: list = sorted(keyed, key=lambda q: (str(q.graph_name), str(q.triple)))
+    else:
+        triples = {ox.Triple(term(s), term(p), term(o)) for s, p, o, _ in quads}
+        ordered = sorted(triples, key=str)
+    options = {"prefixes": prefixes(base_iri)} if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
+    return ox.serialize(ordered, format=target, **options)

@@ -10,7 +10,7 @@ import gettext
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -22,6 +22,7 @@ _FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", 
 _TOWN_PREFIX = re.compile(r"^(?:ville|commune|mairie)\s+(?:de\s+|d'\s*|(?P<du>du)\s+|(?P<des>des)\s+)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case-, accent-, apostrophe- and space-insensitive form of ``text``."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
@@ -34,6 +35,7 @@ def clean(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """A readable IRI segment: ``Ville d'Évry`` -> ``ville-d-evry``."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
@@ -53,6 +55,7 @@ def strip_town_prefix(name: str) -> str:
     return stripped if stripped.strip() else clean(name)
 
 
+@lru_cache(maxsize=1 << 16)
 def french_key(name: str) -> str:
     """The identity key of a French collectivity (prefix "Ville de" etc. ignored)."""
     return fold(strip_town_prefix(name))

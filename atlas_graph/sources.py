@@ -71,26 +71,32 @@ def _load_dataset(store: Store, dataset: Dataset) -> None:
 
 
 def load_build(store: Store, result: Build) -> None:
-    """Put a build's dataset into a store, graph by graph."""
-    _load_dataset(store, result.dataset)
+    """Put a build's graphs into a store (in one bulk load for Oxigraph)."""
+    if isinstance(store, OxigraphStore):
+        store.load_quads(result.quads())
+        return
+    for name, triples in result.graphs.items():
+        store.replace_graph(name, triples)
 
 
 def open_sources(
-    records: Sequence[Path] = (),
-    graphs: Sequence[Path] = (),
+    sources: Sequence[Path] = (),
     store_uri: str = "oxigraph:",
     base_iri: str = DEFAULT_BASE_IRI,
     personal_data: bool = True,
 ) -> tuple[Store, Build | None]:
-    """A store holding the given record sources and RDF files (the bundled data when none)."""
+    """A store holding the given sources: RDF files by their suffix, record files and folders
+    otherwise; the bundled data when no source is given. RecordError for a missing path or an
+    unreadable RDF file."""
+    for path in sources:
+        if not path.exists():
+            raise RecordError(str(path), "no such file or folder")
+    rdf = [p for p in sources if is_rdf_file(p)]
+    records = [p for p in sources if not is_rdf_file(p)] or ([] if rdf else default_sources())
     store = open_store(store_uri)
-    rdf = [p for p in [*records, *graphs] if is_rdf_file(p)]
-    record_sources = [p for p in records if not is_rdf_file(p)]
-    if not record_sources and not rdf and not graphs:
-        record_sources = default_sources()
     result = None
-    if record_sources:
-        result = build(record_sources, base_iri, personal_data)
+    if records:
+        result = build(records, base_iri, personal_data)
         load_build(store, result)
-    load_rdf_files(store, [*rdf, *(g for g in graphs if not is_rdf_file(g))])
+    load_rdf_files(store, rdf)
     return store, result

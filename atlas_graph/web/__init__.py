@@ -53,6 +53,15 @@ def create_app(config: WebConfig) -> Flask:
         "pool": QueryPool(config.store, size=config.query_workers, timeout=config.query_timeout),
     }
     app.register_blueprint(sparql_bp)
+    from atlas_graph.web import api, cache, documents, resources
+
+    cache.install(app)  # per-app caches (resolver, dumps), forgotten after each update
+    for linked_data_bp in (api.bp, resources.bp, documents.bp):
+        app.register_blueprint(linked_data_bp)
+    from atlas_graph.web import i18n, pages
+
+    i18n.init_app(app)
+    app.register_blueprint(pages.bp)  # /, /query, /network, /network.graphml
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app

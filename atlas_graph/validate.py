@@ -1,0 +1,493 @@
+"""Validate: a built dataset -> a SHACL report that names record, actor, field and value.
+
+Input: a ``Build`` (or an rdflib ``Dataset`` with one named graph per record plus
+``graph/actors`` and ``graph/vocabulary``), or RDF files. Output: a ``report.Report``.
+
+How: pyshacl, always over in-memory rdflib graphs, against ``shapes/atlas.shapes.ttl``:
+
+* each record graph is checked with the descriptions of the actors and concepts it references
+  (their types, labels, schemes), its own nodes being the focus nodes; records are independent,
+  so they are spread over a process pool (``workers``, default: the CPU count);
+* the actors graph (with the countries it uses) and the vocabulary graph are checked once, in
+  chunks over the same pool, since actors are shared by records;
+* the rules that span records (``shapes/corpus.shapes.ttl``) run once on the actors graph.
+
+``validate_record`` re-checks one record and the actors it references (incremental). Problems
+of the build with severity "error" (a value that cannot be represented: 31/02/2012, an unknown
+country) are violations of the report, naming file, field and value.
+
+Exit statuses of ``atlas-graph validate`` (see cli.py): 0 the data conforms (warnings and infos
+allowed), 1 at least one violation, 2 an input file or a shapes file cannot be read.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyshacl.graph_abstraction import DataGraph
+from pyshacl.shape import Shape
+from pyshacl.shapes_graph import ShapesGraph
+from pyshacl.validator import Validator
+from rdflib import RDF, BNode, Dataset, Graph, Literal, Node, URIRef
+from rdflib.namespace import DCTERMS, PROV
+from rdflib.plugins.sparql import processor
+
+from .build import Build
+from .namespaces import ATLAS
+from .records import Problem
+from .report import BUILD_SHAPE, Finding, Report, findings_of, source_file
+from .resources_paths import shapes_dir
+
+SHAPES_FILES = ("atlas.shapes.ttl", "corpus.shapes.ttl")
+_RECORDS_PER_TASK = 16
+_ACTORS_PER_CHUNK = 2000
+_SERIAL_BELOW = 40  # records: below this, no process pool
+
+
+class ValidationInputError(Exception):
+    """An input (RDF file) or a shapes file that cannot be read; ``source`` names it."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source, self.reason = source, reason
+
+
+@cache
+def load_shapes(name: str) -> Graph:
+    path = shapes_dir() / name
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise ValidationInputError(str(path), "shapes file not found") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ValidationInputError(str(path), f"shapes file cannot be read: {exc}") from None
+    return graph
+
+
+def _run(data: Graph, shapes: str, focus: Iterable[Node] | None = None, advanced: bool = False) -> Graph:
+    """pyshacl over one in-memory graph; the results graph (the shapes graph is parsed once).
+
+    ``focus``: only these nodes are validated against the shapes that target them; the other
+    nodes of ``data`` (referenced actors, concepts) serve sh:class, sh:node… checks only.
+    pyshacl's own focus_nodes option also filters the nodes of nested shapes (sh:node, sh:not),
+    which breaks them; so the top-level targets are filtered here instead (``_targets``).
+    """
+    global _FOCUS
+    _filter_targets()
+    validator = Validator(DataGraph.from_rdflib(data), shacl_graph=load_shapes(shapes),
+                          options={"advanced": advanced, "inplace": True})
+    if not advanced:
+        validator.shacl_graph = _shapes_graph(shapes)
+    _FOCUS = frozenset(focus) if focus is not None else None
+    try:
+        _, results, _ = validator.run()
+    finally:
+        _FOCUS = None
+    return results
+
+
+_FOCUS: frozenset[Node] | None = None
+
+
+@cache
+def _shapes_graph(name: str) -> ShapesGraph:
+    _filter_targets()
+    graph = _FrozenShapesGraph(load_shapes(name))
+    graph.shapes  # noqa: B018 - harvest the shapes once
+    return graph
+
+
+class _FrozenShapesGraph(ShapesGraph):
+    """A shapes graph that does not change, so its lookups (one per constraint and value node
+    in pyshacl) are answered from memory."""
+
+    def __init__(self, graph: Graph) -> None:
+        super().__init__(graph)
+        self._po: dict[Node, tuple[tuple[Node, Node], ...]] = {}
+        self._o: dict[tuple[Node, Node], tuple[Node, ...]] = {}
+
+    def predicate_objects(self, s):  # type: ignore[no-untyped-def]
+        if s not in self._po:
+            self._po[s] = tuple(self.graph.predicate_objects(s))
+        return iter(self._po[s])
+
+    def objects(self, s, p):  # type: ignore[no-untyped-def]
+        key = (s, p)
+        if key not in self._o:
+            self._o[key] = tuple(self.graph.objects(s, p))
+        return iter(self._o[key])
+
+
+@cache
+def _filter_targets() -> None:
+    """Patches, installed once. Wrap pyshacl's Shape.focus_nodes (top-level targets only) to keep the nodes in _FOCUS.
+
+    Acts only while ``_run`` validates with a focus; other uses of pyshacl are left as they are.
+    """
+    find = Shape.focus_nodes
+
+    def focus_nodes(self, data_graph, debug=False):  # type: ignore[no-untyped-def]
+        found = find(self, data_graph, debug)
+        return found if _FOCUS is None else {n for n in found if n in _FOCUS}
+
+    Shape.focus_nodes = focus_nodes  # type: ignore[method-assign]
+    # pyshacl runs each SHACL-SPARQL query text once per shape and data graph, and rdflib parses
+    # it each time (~50 ms); the translated query is the same for the same text and prefixes.
+    query = processor.SPARQLProcessor.query
+    prepared: dict[tuple[object, ...], object] = {}
+
+    def cached_query(self, q, initBindings=None, initNs=None, base=None, DEBUG=False):  # type: ignore[no-untyped-def] # noqa: N803
+        if isinstance(q, str) and len(prepared) < 512:
+            key = (q, base, frozenset((initNs or {}).items()))
+            if key not in prepared:
+                prepared[key] = processor.translateQuery(processor.parseQuery(q), base, initNs)
+            q = prepared[key]
+        return query(self, q, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = cached_query  # type: ignore[method-assign]
+    # pyshacl looks every predicate of every shape up in a list of constraint parameters, once per
+    # shape evaluation (a third of its time here); the same list, with a hashed membership test.
+    from pyshacl import shape as shape_module
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    shape_module.CONSTRAINT_PARAMS = (_HashedList(ALL_CONSTRAINT_PARAMETERS),  # type: ignore[attr-defined]
+                                      CONSTRAINT_PARAMETERS_MAP)
+
+
+class _HashedList(list):  # type: ignore[type-arg]
+    def __init__(self, items: Iterable[object]) -> None:
+        super().__init__(items)
+        self._set = frozenset(self)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._set
+
+
+# -- units of work ----------------------------------------------------------------------------
+def _graph() -> Graph:
+    return Graph()
+
+
+Graphs = dict[URIRef, list[tuple[Node, Node, Node]]]  # named graph IRI -> its triples (Build.graphs)
+
+
+def graphs_of(dataset: Dataset | Graphs) -> Graphs:
+    """A dataset as named graph IRI -> triples (a Build's ``graphs`` already are)."""
+    if isinstance(dataset, dict):
+        return dataset
+    graphs: Graphs = {}
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        graphs.setdefault(name, []).append((s, p, o))  # type: ignore[arg-type]
+    return graphs
+
+
+class _Shared:
+    """The record graphs of a dataset and the descriptions of its shared nodes (actors, concepts)."""
+
+    def __init__(self, graphs: Graphs) -> None:
+        self.graphs = graphs
+        self.records: list[URIRef] = []
+        self.actors: URIRef | None = None
+        self.vocabulary: URIRef | None = None
+        for name, triples in graphs.items():
+            if str(name).endswith("/graph/actors"):
+                self.actors = name
+            elif str(name).endswith("/graph/vocabulary"):
+                self.vocabulary = name
+            elif "/graph/" in str(name) and triples:
+                self.records.append(name)
+        self.records.sort()
+        self.description: dict[Node, list[tuple[Node, Node]]] = {}
+        for shared in (self.actors, self.vocabulary):
+            for s, p, o in graphs.get(shared, ()):  # type: ignore[arg-type]
+                self.description.setdefault(s, []).append((p, o))
+
+    def files_of(self, nodes: set[str]) -> dict[str, tuple[str, ...]]:
+        """The record files whose graphs mention these nodes (as object or subject)."""
+        found: dict[str, set[str]] = {n: set() for n in nodes}
+        for name in self.records:
+            triples = self.graphs[name]
+            hits = {str(t) for s, _, o in triples for t in (s, o) if str(t) in found}
+            if hits:
+                file = next((str(o) for _, p, o in triples if p == DCTERMS.identifier), "")
+                for hit in hits:
+                    found[hit].add(file)
+        return {n: tuple(sorted(f for f in files if f)) for n, files in found.items()}
+
+
+_SHARED: dict[int, _Shared] = {}
+
+
+def _shared(dataset: Dataset | Graphs) -> _Shared:
+    if id(dataset) not in _SHARED:
+        _SHARED.clear()
+        _SHARED[id(dataset)] = _Shared(graphs_of(dataset))
+    return _SHARED[id(dataset)]
+
+
+def _graph_ids_cached(dataset: Dataset | Graphs) -> tuple[list[URIRef], URIRef | None, URIRef | None]:
+    shared = _shared(dataset)
+    return shared.records, shared.actors, shared.vocabulary
+
+
+def record_unit(dataset: Dataset | Graphs, graph_id: URIRef, data: Graph | None = None) -> tuple[Graph, set[Node]]:
+    """A record graph with the descriptions of the actors and concepts it references (added to
+    ``data`` when given); and the record's own nodes, the focus nodes."""
+    shared = _shared(dataset)
+    description = shared.description
+    data = data if data is not None else _graph()
+    focus: set[Node] = set()
+    referenced: set[Node] = set()
+    for s, p, o in shared.graphs[graph_id]:
+        data.add((s, p, o))
+        focus.add(s)
+        if isinstance(o, URIRef):
+            referenced.add(o)
+    for node in referenced - focus:
+        for p, o in description.get(node, ()):
+            data.add((node, p, o))
+    return data, focus
+
+
+_DATASET: Dataset | Graphs | None = None  # the dataset the pool's workers inherit (fork)
+
+
+def _validate_records(graph_ids: Sequence[URIRef], dataset: Dataset | Graphs | None = None) -> list[Finding]:
+    """Records validated together: the union of their units, each node keeping its record's file.
+
+    Record units are independent (a record's nodes only reference shared actors and concepts), so
+    validating their union gives the results of validating each alone, for one pyshacl call.
+    """
+    dataset = dataset if dataset is not None else _DATASET
+    assert dataset is not None
+    data, focus, file_of = _graph(), set(), {}
+    for graph_id in graph_ids:
+        _, own = record_unit(dataset, graph_id, data)
+        project = next((n for n in own if (n, RDF.type, ATLAS.Partnership) in data), graph_id)
+        file = source_file(data, project)
+        file_of.update((node, file) for node in own)
+        focus |= own
+    found = findings_of(_run(data, "atlas.shapes.ttl", focus), data, load_shapes("atlas.shapes.ttl"), "")
+    return [Finding(file_of.get(URIRef(f.focus), ""), *_fields(f)[1:]) for f in found]
+
+
+def _graph_from(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+    data = _graph()
+    for triple in triples:
+        data.add(triple)
+    return data
+
+
+def _validate_shared(chunk: tuple[str, int, int], dataset: Dataset | Graphs | None = None) -> list[Finding]:
+    """A slice of the actors graph (with the countries it uses), or the vocabulary graph."""
+    dataset = dataset if dataset is not None else _DATASET
+    assert dataset is not None
+    shared = _shared(dataset)
+    kind, start, stop = chunk
+    if kind == "vocabulary":
+        data = _graph_from(shared.graphs.get(shared.vocabulary, ()))  # type: ignore[arg-type]
+        return findings_of(_run(data, "atlas.shapes.ttl"), data, load_shapes("atlas.shapes.ttl"), "")
+    subjects = sorted({s for s, _, _ in shared.graphs.get(shared.actors, ())})[start:stop]  # type: ignore[arg-type]
+    data = _graph()
+    for s in subjects:
+        for p, o in shared.description.get(s, ()):
+            data.add((s, p, o))
+            if p == ATLAS.country:
+                for p2, o2 in shared.description.get(o, ()):
+                    data.add((o, p2, o2))
+    return findings_of(_run(data, "atlas.shapes.ttl", subjects), data, load_shapes("atlas.shapes.ttl"), "")
+
+
+def _validate_corpus(dataset: Dataset | Graphs) -> list[Finding]:
+    shared = _shared(dataset)
+    if shared.actors is None:
+        return []
+    data = _graph_from(shared.graphs[shared.actors])
+    return findings_of(_run(data, "corpus.shapes.ttl", advanced=True), data, load_shapes("corpus.shapes.ttl"), "")
+
+
+def _attribute(findings: list[Finding], dataset: Dataset | Graphs) -> list[Finding]:
+    """Give findings on shared nodes (actors, concepts) the record files that reference them."""
+    files_of = _shared(dataset).files_of({f.focus for f in findings if not f.file})
+    return [f if f.file else Finding(files_of[f.focus][0] if files_of[f.focus] else "", *_fields(f)[1:],
+                                     files=files_of[f.focus]) for f in findings]
+
+
+def _fields(f: Finding) -> tuple[str, ...]:
+    return (f.file, f.focus, f.label, f.path, f.value, f.severity, f.message_en, f.message_fr, f.shape)
+
+
+# -- entry points -----------------------------------------------------------------------------
+def problem_findings(problems: Iterable[Problem]) -> list[Finding]:
+    """Build problems of severity "error" (a value that cannot be represented) as violations."""
+    return [Finding(p.source, "", "", p.field, p.value, "Violation",
+                    f"{p.field}: {p.message}; the value was left out of the graph",
+                    f"{p.field} : {p.message} ; la valeur n'a pas été mise dans le graphe", BUILD_SHAPE)
+            for p in problems if p.severity == "error"]
+
+
+def validate_dataset(dataset: Dataset | Graphs, workers: int | None = None, corpus: bool = True) -> Report:
+    """Validate every record graph, the actors and vocabulary graphs, and the corpus rules.
+
+    ``dataset``: an rdflib Dataset or named graph IRI -> triples (``Build.graphs``).
+    """
+    global _DATASET
+    shared = _shared(dataset)
+    records = shared.records
+    if not records and shared.actors is None and shared.vocabulary is None:
+        return validate_graph(_graph_from(t for triples in shared.graphs.values() for t in triples))
+    record_tasks = [records[i:i + _RECORDS_PER_TASK] for i in range(0, len(records), _RECORDS_PER_TASK)]
+    n_actors = len({s for s, _, _ in shared.graphs.get(shared.actors, ())})  # type: ignore[arg-type]
+    shared_tasks = [("actors", i, i + _ACTORS_PER_CHUNK) for i in range(0, n_actors, _ACTORS_PER_CHUNK)]
+    if shared.vocabulary is not None:
+        shared_tasks.append(("vocabulary", 0, 0))
+    workers = workers or os.cpu_count() or 1
+    findings: list[Finding] = []
+    if workers == 1 or len(records) < _SERIAL_BELOW or "fork" not in multiprocessing.get_all_start_methods():
+        for task in record_tasks:
+            findings += _validate_records(task, dataset)
+        for chunk in shared_tasks:
+            findings += _validate_shared(chunk, dataset)
+    else:
+        _DATASET = dataset  # the workers inherit it (fork): only graph IRIs travel to them
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                shared_parts = pool.map(_validate_shared, shared_tasks)
+                for part in pool.map(_validate_records, record_tasks):
+                    findings += part
+                for part in shared_parts:
+                    findings += part
+        finally:
+            _DATASET = None
+    if corpus:
+        findings += _validate_corpus(dataset)
+    return Report(_attribute(findings, dataset))
+
+
+def validate_build(result: Build, workers: int | None = None, personal_data: bool = True) -> Report:
+    """Validate a build: its graphs, plus its unrepresentable values as violations.
+
+    Files are named as they were given (``Record.shown_as``); files that could not be read at all
+    (``Build.failed``) are not in the report: callers report them (exit status 2). A build
+    without personal data has nameless people on purpose: shape:Person-name is then not applied.
+    """
+    graphs = result.graphs
+    report = validate_dataset(graphs, workers)
+    shown = {r.source_name: r.shown_as for r in result.records}
+    findings = [Finding(shown.get(f.file, f.file), *_fields(f)[1:], files=tuple(shown.get(x, x) for x in f.files))
+                for f in report.findings]
+    project_of: dict[str, tuple[str, str]] = {}  # file name -> project IRI, title
+    for name in _shared(graphs).records:
+        triples = graphs[name]
+        file = next((str(o) for _, p, o in triples if p == DCTERMS.identifier), "")
+        project = next((s for s, p, _ in triples if p == PROV.wasDerivedFrom), None)
+        title = next((str(o) for s, p, o in triples if s == project and p == DCTERMS.title), "")
+        project_of[file] = (str(project or ""), title)
+    by_location = {r.shown_as: r.source_name for r in result.records}
+    for f in problem_findings(result.problems):
+        project, title = project_of.get(by_location.get(f.file, ""), ("", ""))
+        findings.append(Finding(f.file, project, title, *_fields(f)[3:]))
+    if not personal_data:
+        findings = [f for f in findings if not f.shape.endswith("#Person-name")]
+    return Report(findings)
+
+
+def validate_record(dataset: Dataset | Graphs, record: str | URIRef) -> Report:
+    """Re-validate one record (its graph IRI or record id) and the actors it references."""
+    shared = _shared(dataset)
+    graph_id = next((r for r in shared.records if str(r) == str(record) or str(r).rsplit("/", 1)[-1] == str(record)),
+                    None)
+    if graph_id is None:
+        raise KeyError(f"no record graph {record}")
+    findings = _validate_records([graph_id], dataset)
+    actors = {s for s, _, _ in shared.graphs.get(shared.actors, ())} if shared.actors else set()  # type: ignore[arg-type]
+    nodes = {o for _, _, o in shared.graphs[graph_id] if o in actors}
+    nodes |= {s for s, _, _ in shared.graphs[graph_id] if s in actors}
+    data = _graph()
+    for node in nodes:
+        for p, o in shared.description.get(node, ()):
+            data.add((node, p, o))
+            if p == ATLAS.country:
+                for p2, o2 in shared.description.get(o, ()):
+                    data.add((o, p2, o2))
+    findings += findings_of(_run(data, "atlas.shapes.ttl", nodes), data, load_shapes("atlas.shapes.ttl"), "")
+    return Report(_attribute(findings, dataset))
+
+
+def validate_graph(graph: Graph, file: str = "") -> Report:
+    """Validate one graph as a whole (a Turtle file: no named graphs), corpus rules included."""
+    findings = findings_of(_run(graph, "atlas.shapes.ttl"), graph, load_shapes("atlas.shapes.ttl"))
+    findings += findings_of(_run(graph, "corpus.shapes.ttl", advanced=True), graph, load_shapes("corpus.shapes.ttl"))
+    return Report([f if f.file else Finding(file, *_fields(f)[1:]) for f in findings])
+
+
+# -- reading RDF files ------------------------------------------------------------------------
+_OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
+               ".nq": ox.RdfFormat.N_QUADS, ".rdf": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD}
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:  # rdflib writes plain literals for xsd:string
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def read_rdf_files(paths: Sequence[Path]) -> tuple[Graphs, bool]:
+    """RDF files -> named graph IRI -> triples (parsed by Oxigraph, fast); True when graphs are named.
+
+    Triples of the default graph are under the key ``DEFAULT``.
+    """
+    graphs: Graphs = {}
+    named = False
+    terms: dict[object, Node] = {}
+
+    def term(t: object) -> Node:
+        node = terms.get(t)
+        if node is None:
+            node = terms[t] = _term(t)  # type: ignore[arg-type]
+        return node
+
+    for path in paths:
+        fmt = _OX_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise ValidationInputError(str(path), f"not an RDF file (expected one of {', '.join(_OX_FORMATS)})")
+        try:
+            for quad in ox.parse(path=str(path), format=fmt):
+                name = DEFAULT if isinstance(quad.graph_name, ox.DefaultGraph) else term(quad.graph_name)
+                named = named or name != DEFAULT
+                graphs.setdefault(name, []).append(  # type: ignore[arg-type]
+                    (term(quad.subject), term(quad.predicate), term(quad.object)))
+        except SyntaxError as exc:
+            raise ValidationInputError(str(path), f"not valid RDF: {exc}") from None
+        except OSError as exc:
+            raise ValidationInputError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    return graphs, named
+
+
+DEFAULT = URIRef("urn:x-rdflib:default")
+
+
+def validate_files(paths: Sequence[Path], workers: int | None = None) -> Report:
+    """Validate RDF files: per record graph when they hold named graphs, else as one graph."""
+    graphs, named = read_rdf_files(paths)
+    if named:
+        return validate_dataset(graphs, workers)
+    file = paths[0].name if len(paths) == 1 else ""
+    return validate_graph(_graph_from(t for triples in graphs.values() for t in triples), file)

@@ -1,0 +1,146 @@
+"""``atlas-graph serve`` as a real process: SPARQLWrapper, rdflib's SPARQLStore, HTTP clients.
+
+Input: the bundled record and tests/fixtures/records, served on a free port of 127.0.0.1.
+Output: assertions on /sparql, /api/queries, a resource page, /data.ttl, updates with the
+token file, --no-personal-data and the exit status 2 of bad invocations.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from atlas_graph.build import build, serialize
+from atlas_graph.queries import run_named_query
+from atlas_graph.sources import default_sources, open_sources
+from tests.web_server import free_port
+
+FIXTURES = Path(__file__).parent / "fixtures" / "records"
+COMMAND = [sys.executable, "-m", "atlas_graph.cli", "serve"]
+EVRY = "https://w3id.org/atlas-coop/id/collectivity/fr/evry"
+
+
+@contextmanager
+def serving(*args: str) -> Iterator[str]:
+    """Run ``atlas-graph serve ARGS --port P``; yield its URL once it answers; kill it after."""
+    port = free_port()
+    process = subprocess.Popen([*COMMAND, *args, "--port", str(port), "--workers", "2"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"serve exited with {process.returncode}: {process.stderr.read().decode()}")
+            try:
+                with urllib.request.urlopen(f"{url}/api/queries", timeout=2) as response:
+                    response.read()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline:
+                    pytest.fail("serve did not answer within 30 s")
+                time.sleep(0.1)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        printed = process.stdout.read().decode()
+        process.stdout.close()
+        process.stderr.close()
+    assert f"http://127.0.0.1:{port}/" in printed
+
+
+def fetch(url: str, accept: str | None = None, data: bytes | None = None, headers: dict | None = None):
+    request = urllib.request.Request(url, data=data, headers={**({"Accept": accept} if accept else {}),
+                                                               **(headers or {})})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return response.status, response.headers.get_content_type(), response.read()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    token = tmp_path_factory.mktemp("token") / "token.txt"
+    token.write_text("s3cret\n")
+    with serving(str(default_sources()[0]), str(FIXTURES), "--enable-update", "--token-file", str(token)) as url:
+        yield url
+
+
+def test_sparql_with_sparqlwrapper(server):
+    client = SPARQLWrapper(f"{server}/sparql")
+    client.setQuery(f"SELECT ?label WHERE {{ <{EVRY}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }}")
+    client.setReturnFormat(JSON)
+    bindings = client.queryAndConvert()["results"]["bindings"]
+    assert [b["label"]["value"] for b in bindings] == ["Evry"]
+
+
+def test_rdflib_sparqlstore_reads_it(server):
+    graph = Graph(store=SPARQLStore(f"{server}/sparql", returnFormat="json"))
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/atlas-coop/ontology#Partnership> }"
+    rows = list(graph.query(query))
+    assert int(rows[0][0]) == len(list(FIXTURES.glob("*.txt"))) + 1
+    assert (URIRef(EVRY), None, None) in graph
+
+
+def test_named_query_csv(server):
+    status, media_type, body = fetch(f"{server}/api/queries/partners.csv?collectivity=Evry")
+    assert (status, media_type) == (200, "text/csv")
+    store, _ = open_sources([*default_sources(), FIXTURES])
+    table = run_named_query(store, "partners", {"collectivity": "Evry"})
+    lines = body.decode().splitlines()
+    assert lines[0] == ",".join(table.columns) and len(lines) == len(table.rows) + 1
+
+
+def test_resource_page_and_dump(server):
+    status, media_type, body = fetch(f"{server}/id/collectivity/fr/evry", accept="text/html")
+    assert (status, media_type) == (200, "text/html") and b"<h1>Evry</h1>" in body
+    status, media_type, body = fetch(f"{server}/data.ttl")
+    assert (status, media_type) == (200, "text/turtle")
+    assert body == serialize(build([*default_sources(), FIXTURES]).dataset, "turtle")
+
+
+def test_update_needs_the_token_of_the_file(server):
+    update = b"INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }"
+    headers = {"Content-Type": "application/sparql-update"}
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        fetch(f"{server}/sparql", data=update, headers={**headers, "Authorization": "Bearer wrong"})
+    refused.value.close()
+    assert refused.value.code == 403
+    assert fetch(f"{server}/sparql", data=update, headers={**headers, "Authorization": "Bearer s3cret"})[0] == 204
+    assert b"urn:a" in fetch(f"{server}/data.nt")[2]  # the dump cache was forgotten
+
+
+def test_no_personal_data(tmp_path):
+    with serving("--no-personal-data") as url:
+        client = SPARQLWrapper(f"{url}/sparql")
+        client.setQuery("SELECT * WHERE { ?s <http://xmlns.com/foaf/0.1/name>|<http://xmlns.com/foaf/0.1/mbox> ?o }")
+        client.setReturnFormat(JSON)
+        assert client.queryAndConvert()["results"]["bindings"] == []
+        assert b"mailto:" not in fetch(f"{url}/data.nt")[2]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["nowhere.txt"], "nowhere.txt"),
+    (["--enable-update"], "--token-file"),
+    (["--store", "bogus:x"], "bogus"),
+])
+def test_bad_input_exits_2_without_traceback(args, message):
+    result = subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
