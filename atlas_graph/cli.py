@@ -73,6 +73,7 @@ def build_command(sources: tuple[Path, ...], output: Path | None, fmt: str | Non
             if str(output) == "-":
                 sys.stdout.buffer.write(data)
             else:
+                output.parent.mkdir(parents=True, exist_ok=True)
                 output.write_bytes(data)
         except OSError as exc:
             fail(f"cannot write {output}: {exc.strerror or exc}")

@@ -94,6 +94,7 @@ class Mapper:
     def __post_init__(self) -> None:
         self.minter = self.index.minter
         self.concepts = Concepts(self.minter)
+        self.memberships: dict[URIRef, tuple[URIRef, URIRef, URIRef | None]] = {}
 
     # -- one record --------------------------------------------------------------------------
     def record_triples(self, record: Record) -> Iterator[Triple]:
@@ -176,25 +177,35 @@ class Mapper:
                                              "kept as raw text"))
 
     def _contacts(self, record: Record, project: URIRef) -> Iterator[Triple]:
+        """The post following the project, and which source each contact's membership was read
+        from; the memberships themselves go to the actors graph (a person's role in an
+        organisation is a fact about actors, met in many records)."""
         index = self.index
+        source = self.minter.source(record.record_id)
         if record.post is not None:
             post = index.resolve_post(record.post.name)
             yield project, ATLAS.followedBy, post
             for contact in record.post.contacts:
                 person = index.person(contact.given_name, contact.family_name, contact.email, post).iri
-                yield from self._membership(person, post, contact.role)
+                yield self._membership(person, post, contact.role), PROV.wasDerivedFrom, source
         for contact in record.partner_contacts:
             partner = index.iri_of(contact.partner, record)
             person = index.person(contact.given_name, contact.family_name, contact.email, partner).iri
-            yield from self._membership(person, partner, contact.function)
+            yield self._membership(person, partner, contact.function), PROV.wasDerivedFrom, source
 
-    def _membership(self, person: URIRef, organization: URIRef, role: str | None) -> Iterator[Triple]:
+    def _membership(self, person: URIRef, organization: URIRef, role: str | None) -> URIRef:
         node = self.minter.hashed("membership", str(person), str(organization), role or "")
-        yield node, RDF.type, ORG.Membership
-        yield node, ORG.member, person
-        yield node, ORG.organization, organization
-        if role:
-            yield node, ORG.role, self.concepts.role(role)
+        self.memberships[node] = (person, organization, self.concepts.role(role) if role else None)
+        return node
+
+    def _membership_triples(self) -> Iterator[Triple]:
+        for node in sorted(self.memberships):
+            person, organization, role = self.memberships[node]
+            yield node, RDF.type, ORG.Membership
+            yield node, ORG.member, person
+            yield node, ORG.organization, organization
+            if role is not None:
+                yield node, ORG.role, role
 
     def _volunteers(self, record: Record, project: URIRef) -> Iterator[Triple]:
         for number, volunteer in enumerate(record.volunteers, start=1):
@@ -217,7 +228,9 @@ class Mapper:
 
     # -- shared graphs -----------------------------------------------------------------------
     def actor_triples(self) -> Iterator[Triple]:
-        """Types, labels, names, e-mails, countries and acronyms of every actor of the build."""
+        """Types, labels, names, e-mails, countries and acronyms of every actor of the build, and
+        the memberships (people's roles in posts and collectivities) of the records mapped."""
+        yield from self._membership_triples()
         for iri in sorted(self.index.actors):
             actor = self.index.actors[iri]
             yield from ((iri, RDF.type, t) for t in _ACTOR_TYPES[actor.kind])

@@ -35,7 +35,7 @@ from pyshacl.shape import Shape
 from pyshacl.shapes_graph import ShapesGraph
 from pyshacl.validator import Validator
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Node, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS, ORG, PROV
 from rdflib.plugins.sparql import processor
 
 from .build import Build
@@ -213,9 +213,16 @@ class _Shared:
     def files_of(self, nodes: set[str]) -> dict[str, tuple[str, ...]]:
         """The record files whose graphs mention these nodes (as object or subject)."""
         found: dict[str, set[str]] = {n: set() for n in nodes}
+        # a person is mentioned by a record through the memberships that record was read for
+        via: dict[str, set[str]] = {n: {n} for n in nodes}
+        for subject, pairs in self.description.items():
+            for p, o in pairs:
+                if p == ORG.member and str(o) in via:
+                    via[str(o)].add(str(subject))
+        wanted = {alias: node for node, aliases in via.items() for alias in aliases}
         for name in self.records:
             triples = self.graphs[name]
-            hits = {str(t) for s, _, o in triples for t in (s, o) if str(t) in found}
+            hits = {wanted[str(t)] for s, _, o in triples for t in (s, o) if str(t) in wanted}
             if hits:
                 file = next((str(o) for _, p, o in triples if p == DCTERMS.identifier), "")
                 for hit in hits:
@@ -248,7 +255,9 @@ def record_unit(dataset: Dataset | Graphs, graph_id: URIRef, data: Graph | None 
     referenced: set[Node] = set()
     for s, p, o in shared.graphs[graph_id]:
         data.add((s, p, o))
-        focus.add(s)
+        # a shared node the record says something about (a membership read from it) is checked
+        # with the actors graph, not here
+        (referenced if s in description else focus).add(s)
         if isinstance(o, URIRef):
             referenced.add(o)
     for node in referenced - focus:
@@ -286,6 +295,11 @@ def _graph_from(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
     return data
 
 
+#: Properties of actors and memberships whose values are described elsewhere (concepts, people,
+#: organisations): their descriptions come along when a node is checked.
+_SHARED_LINKS = frozenset({ATLAS.country, ORG.role, ORG.member, ORG.organization})
+
+
 def _validate_shared(chunk: tuple[str, int, int], dataset: Dataset | Graphs | None = None) -> list[Finding]:
     """A slice of the actors graph (with the countries it uses), or the vocabulary graph."""
     dataset = dataset if dataset is not None else _DATASET
@@ -300,7 +314,7 @@ def _validate_shared(chunk: tuple[str, int, int], dataset: Dataset | Graphs | No
     for s in subjects:
         for p, o in shared.description.get(s, ()):
             data.add((s, p, o))
-            if p == ATLAS.country:
+            if p in _SHARED_LINKS:  # a country, or the role of a membership: add its description
                 for p2, o2 in shared.description.get(o, ()):
                     data.add((o, p2, o2))
     return findings_of(_run(data, "atlas.shapes.ttl", subjects), data, load_shapes("atlas.shapes.ttl"), "")
@@ -415,7 +429,7 @@ def validate_record(dataset: Dataset | Graphs, record: str | URIRef) -> Report:
     for node in nodes:
         for p, o in shared.description.get(node, ()):
             data.add((node, p, o))
-            if p == ATLAS.country:
+            if p in _SHARED_LINKS:  # a country, or the role of a membership: add its description
                 for p2, o2 in shared.description.get(o, ()):
                     data.add((o, p2, o2))
     findings += findings_of(_run(data, "atlas.shapes.ttl", nodes), data, load_shapes("atlas.shapes.ttl"), "")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import ORG, OWL, PROV, RDF, RDFS, SKOS
 
 from atlas_graph._generate_namespaces import ontology_path
 from atlas_graph.build import build, build_dataset
@@ -77,12 +77,9 @@ def small():
 
 def test_record_graph_is_exactly_the_expected_triples(small):
     record_graph = graph_of(small, "graph/r1")
-    memberships = sorted(set(record_graph.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#Membership"))))
+    read_here = sorted(record_graph.subjects(PROV.wasDerivedFrom, URIRef(BASE + "id/source/r1")))
+    memberships = [m for m in read_here if "/membership/" in str(m)]
     assert len(memberships) == 2
-    by_org = {record_graph.value(m, URIRef("http://www.w3.org/ns/org#organization")): m for m in memberships}
-    post_membership = by_org[URIRef(BASE + "id/post/ambassade-de-france-au-burkina-faso")]
-    partner_membership = by_org[URIRef(BASE + "id/collectivity/bf/commune-de-tanlega")]
-    people = {m: record_graph.value(m, URIRef("http://www.w3.org/ns/org#member")) for m in memberships}
     expected = Graph().parse(data=PREFIXES + full_iris(f"""
 id:project/r1 a atlas:Partnership, schema:Project ;
     dcterms:title "Jumelage fictif"@fr ;
@@ -98,6 +95,8 @@ id:project/r1 a atlas:Partnership, schema:Project ;
     atlas:frenchPartner id:collectivity/fr/morvaneuil ;
     atlas:foreignPartner id:collectivity/bf/commune-de-tanlega ;
     atlas:followedBy id:post/ambassade-de-france-au-burkina-faso .
+<{memberships[0]}> prov:wasDerivedFrom id:source/r1 .
+<{memberships[1]}> prov:wasDerivedFrom id:source/r1 .
 id:source/r1 a atlas:SourceDocument ;
     dcterms:identifier "r1.txt" ;
     dcterms:format "text/plain" ;
@@ -117,16 +116,22 @@ id:project/r1/funding/2 a atlas:FundingLine, schema:MonetaryGrant ;
     atlas:rowNumber 2 ;
     atlas:waterLawAmount "100"^^xsd:decimal ;
     atlas:unidentifiedFunder true .
-<{post_membership}> a org:Membership ;
-    org:member <{people[post_membership]}> ;
-    org:organization id:post/ambassade-de-france-au-burkina-faso ;
-    org:role id:role/attache .
-<{partner_membership}> a org:Membership ;
-    org:member <{people[partner_membership]}> ;
-    org:organization id:collectivity/bf/commune-de-tanlega ;
-    org:role id:role/maire .
 """), format="turtle")
     assert_isomorphic(expected, record_graph)
+
+
+def test_memberships_are_in_the_actors_graph_once(small):
+    actors = graph_of(small, "graph/actors")
+    memberships = set(actors.subjects(RDF.type, ORG.Membership))
+    assert len(memberships) == 2
+    roles = {actors.value(m, ORG.organization): actors.value(m, ORG.role) for m in memberships}
+    assert roles == {
+        URIRef(BASE + "id/post/ambassade-de-france-au-burkina-faso"): URIRef(BASE + "id/role/attache"),
+        URIRef(BASE + "id/collectivity/bf/commune-de-tanlega"): URIRef(BASE + "id/role/maire"),
+    }
+    record_graph = graph_of(small, "graph/r1")
+    assert not any(True for _ in record_graph.triples((None, ORG.member, None)))
+    assert set(record_graph.subjects(PROV.wasDerivedFrom, None)) >= memberships  # where each was read
 
 
 def test_actors_graph_holds_types_labels_countries_and_people(small):

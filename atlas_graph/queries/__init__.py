@@ -14,13 +14,15 @@ Each ``.rq`` file starts with a header comment, read here::
     #   hops (integer 1-3, optional, default 2) -> ?hops: description
     # Columns: partner, partner_country, project, role
 
-A query projects its parameter variables too (Oxigraph's substitutions, SPARQL-dev SEP-0007,
-bind only projected variables); only the announced columns are returned.
+Parameter values open the query's WHERE group as an inline ``VALUES`` row, written from the
+typed terms by ``stores.memory.inline_bindings`` (never by formatting text). A query with a
+``# Walk:`` line is run once per hop from the collectivities reached before (``network``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -28,7 +30,8 @@ from importlib import resources
 from rdflib import Literal
 from rdflib.term import Identifier
 
-from ..stores.base import Binding, Store
+from ..stores.base import Binding, Row, Store
+from ..stores.memory import inline_bindings, inline_rows
 from .resolve import Resolver, UnknownValue
 
 __all__ = ["NamedQuery", "Parameter", "Table", "UnknownValue", "QueryUsageError", "registry", "run_named_query"]
@@ -51,12 +54,22 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Walk:
+    """A query run once per hop, breadth first: ``# Walk: ?from -> ?to, up to hops``."""
+
+    start: str  # the variable bound to the collectivities reached at the hop before
+    end: str  # the variable of the collectivities one edge further
+    depth: str  # the parameter that says how many hops
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     purpose: str
     parameters: tuple[Parameter, ...]
     columns: tuple[str, ...]
     sparql: str
+    walk: Walk | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,9 @@ _PARAM = re.compile(
 )
 
 
+_WALK = re.compile(r"^\?(?P<start>\w+) -> \?(?P<end>\w+), up to (?P<depth>[\w-]+)$")
+
+
 def _parse_header(text: str, filename: str) -> NamedQuery:
     fields: dict[str, list[str]] = {}
     current = None
@@ -80,7 +96,7 @@ def _parse_header(text: str, filename: str) -> NamedQuery:
         if not line.startswith("#"):
             break
         body = line[1:].strip()
-        match = re.match(r"^(Name|Purpose|Parameters|Columns):\s*(.*)$", body)
+        match = re.match(r"^(Name|Purpose|Parameters|Walk|Columns):\s*(.*)$", body)
         if match:
             current = match[1]
             fields[current] = [match[2]] if match[2] else []
@@ -103,7 +119,13 @@ def _parse_header(text: str, filename: str) -> NamedQuery:
             int(match["max"]) if match["max"] else None,
         ))
     columns = tuple(c.strip() for c in fields["Columns"][0].split(","))
-    return NamedQuery(fields["Name"][0], " ".join(fields["Purpose"]), tuple(parameters), columns, text)
+    walk = None
+    if "Walk" in fields:
+        found = _WALK.match(fields["Walk"][0])
+        if found is None:
+            raise ValueError(f"{filename}: cannot read the Walk line {fields['Walk'][0]!r}")
+        walk = Walk(found["start"], found["end"], found["depth"])
+    return NamedQuery(fields["Name"][0], " ".join(fields["Purpose"]), tuple(parameters), columns, text, walk)
 
 
 @cache
@@ -118,14 +140,8 @@ def registry() -> dict[str, NamedQuery]:
 
 
 def _text(term: Identifier | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, Literal):
-        value = term.toPython()
-        if isinstance(value, float):
-            return repr(value)
-        return str(term)
-    return str(term)
+    """A cell as text: the lexical form of a literal, the IRI of a resource, empty when unbound."""
+    return "" if term is None else str(term)
 
 
 def bindings_for(query: NamedQuery, params: dict[str, str], resolver: Resolver) -> dict[str, Binding]:
@@ -159,11 +175,52 @@ def bindings_for(query: NamedQuery, params: dict[str, str], resolver: Resolver) 
 
 def run_named_query(store: Store, name: str, params: dict[str, str] | None = None,
                     resolver: Resolver | None = None) -> Table:
-    """Run a named query on a store; raises QueryUsageError or UnknownValue for bad parameters."""
+    """Run a named query on a store; raises QueryUsageError or UnknownValue for bad parameters.
+
+    Parameter values open the query's WHERE group as inline data (``inline_bindings``), where
+    the query engine can plan with them.
+    """
     queries = registry()
     if name not in queries:
         raise QueryUsageError(f"no query named {name!r}; the queries are: {', '.join(queries)}")
     query = queries[name]
     bindings = bindings_for(query, params or {}, resolver or Resolver(store))
-    rows = store.select(query.sparql, bindings)
+    if query.walk is not None:
+        return _walk(store, query, query.walk, bindings)
+    rows = store.select(inline_bindings(query.sparql, bindings))
     return Table(query.columns, [tuple(_text(row.get(c)) for c in query.columns) for row in rows])
+
+
+def _walk(store: Store, query: NamedQuery, walk_spec: Walk, bindings: dict[str, Binding]) -> Table:
+    depth_variable = next(p.variable for p in query.parameters if p.name == walk_spec.depth)
+    depth = int(bindings.pop(depth_variable))
+    start = bindings.pop(walk_spec.start)
+    found = walk(store.select, query.sparql, walk_spec.start, walk_spec.end, start, depth)
+    rows = []
+    for hop, row in found:
+        values = {**{k: _text(v) for k, v in row.items()}, "hop": str(hop)}
+        rows.append(tuple(values.get(c, "") for c in query.columns))
+    return Table(query.columns, rows)
+
+
+def walk(select: Callable[[str], list[Row]], sparql: str, start_variable: str, end_variable: str,
+         start: Binding, depth: int) -> list[tuple[int, Row]]:
+    """Breadth first from ``start``, ``depth`` hops: ``sparql`` gives the edges of the nodes bound
+    to ``?start_variable`` (inline data); hop h keeps the edges from the nodes reached at hop h-1
+    that do not lead back to a node reached before it. Returns (hop, row) pairs."""
+    frontier = {start}
+    levels: list[set] = [set(frontier)]
+    found: list[tuple[int, Row]] = []
+    for hop in range(1, depth + 1):
+        nearer = set().union(*levels[:-1])
+        reached: set = set()
+        for row in select(inline_rows(sparql, [start_variable], [(node,) for node in sorted(frontier)])):
+            if row[end_variable] in nearer:
+                continue
+            reached.add(row[end_variable])
+            found.append((hop, row))
+        frontier = reached - set().union(*levels)
+        levels.append(frontier)
+        if not frontier:
+            break
+    return found

@@ -104,6 +104,45 @@ def nt_term(term: Identifier) -> str:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_GROUP = re.compile(r"\{")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def inline_bindings(sparql: str, bindings: Mapping[str, Binding]) -> str:
+    """The query with its bindings as one inline-data row (``VALUES``) opening its WHERE group.
+
+    Oxigraph plans a query with the terms it can see: a value given as a substitution is only
+    joined at the end, so a query that starts from one collectivity scans the whole graph
+    (measured at 12,000 records: partners 300 ms with a substitution, 7 ms with the value in the
+    WHERE group). See ``inline_rows``.
+    """
+    if not bindings:
+        return sparql
+    return inline_rows(sparql, list(bindings), [tuple(bindings.values())])
+
+
+def inline_rows(sparql: str, names: Sequence[str], rows: Sequence[Sequence[Binding]]) -> str:
+    """The query with ``VALUES (?names…) { rows… }`` opening its WHERE group.
+
+    Terms are written by ``nt_term``, which checks them, so a value can never change the
+    query's structure. The WHERE group is the first ``WHERE {`` outside comment lines, else the first ``{``
+    (``ASK {…}``, ``SELECT * {…}``).
+    Variables bound this way are visible in the whole WHERE group but not inside a FILTER of a
+    nested group: queries use them in patterns.
+    """
+    blanked = "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in sparql.split("\n"))
+    match = _WHERE.search(blanked) or _GROUP.search(blanked)  # WHERE is optional in SELECT and ASK
+    if match is None:
+        raise QueryError("cannot bind values: the query has no WHERE group")
+    for name in names:
+        if not _VARIABLE.match(name):
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+    head = " ".join(f"?{name}" for name in names)
+    body = " ".join("(" + " ".join(nt_term(term) for term in row) + ")" for row in rows)
+    return f"{sparql[: match.end()]}\n  VALUES ({head}) {{ {body} }}{sparql[match.end():]}"
+
+
 def serialise_rows(variables: Sequence[str], rows: Iterable[Row], media_type: str) -> bytes:
     """SELECT rows (rdflib terms, ``None`` for unbound) -> bytes in a SPARQL results media type."""
     rows = list(rows)
@@ -139,7 +178,8 @@ def serialise_boolean(value: bool, media_type: str) -> bytes:
     return result.serialize(format=fmt) or b""
 
 
-_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+#: A FROM / FROM NAMED clause (not a variable such as ?from): only then is the query parsed.
+_FROM = re.compile(r"(?<![?$\w])FROM\s+(?:NAMED\s+)?(?:<|[A-Za-z_][\w.-]*:)", re.IGNORECASE)
 
 
 def query_dataset(sparql: str) -> QueryDataset | None:

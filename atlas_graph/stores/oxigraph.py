@@ -27,6 +27,7 @@ leaves the old graph. ``load_quads`` uses ``bulk_extend``, which is fast but NOT
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -35,6 +36,7 @@ from rdflib.term import BNode, Identifier, Literal, URIRef
 from atlas_graph.stores.base import Binding, QueryDataset, QueryError, RawResult, Row, Store, StoreError
 from atlas_graph.stores.memory import (
     check_form,
+    inline_bindings,
     normalise_media_type,
     nt_term,
     query_dataset,
@@ -98,12 +100,6 @@ def from_ox(term) -> Identifier | None:
     raise StoreError(f"unsupported Oxigraph term {term!r}")
 
 
-def _substitutions(bindings: Mapping[str, Binding] | None) -> dict | None:
-    if not bindings:
-        return None
-    return {ox.Variable(name): to_ox(value) for name, value in bindings.items()}
-
-
 class OxigraphStore(Store):
     """``OxigraphStore(path, read_only=False)``: a pyoxigraph store in ``path`` (``None``: memory)."""
 
@@ -118,6 +114,7 @@ class OxigraphStore(Store):
             elif read_only:
                 self._store = ox.Store.read_only(path)
             else:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(path)
         except OSError as exc:
             raise StoreError(f"cannot open Oxigraph store at {path!r}: {exc}") from exc
@@ -202,11 +199,9 @@ class OxigraphStore(Store):
         else:
             kwargs["use_default_graph_as_union"] = True
         try:
-            return self.store.query(sparql, substitutions=_substitutions(bindings), **kwargs)
+            return self.store.query(inline_bindings(sparql, bindings or {}), **kwargs)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
-        except RuntimeError as exc:  # e.g. a bound variable missing from the SELECT projection
-            raise QueryError(f"{exc} (bound variables must be projected, or use SELECT *)") from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
 
@@ -215,7 +210,17 @@ class OxigraphStore(Store):
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [{n: from_ox(sol[n]) for n in names} for sol in result]
+        memo: dict = {}  # labels and IRIs repeat across rows: convert each term once
+
+        def term(value):  # type: ignore[no-untyped-def]
+            if value is None:
+                return None
+            found = memo.get(value)
+            if found is None:
+                found = memo[value] = from_ox(value)
+            return found
+
+        return [{n: term(sol[n]) for n in names} for sol in result]
 
     def ask(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> bool:
         result = self._query(sparql, bindings)

@@ -19,9 +19,9 @@ Fuseki/TDB2 ``tdb2:unionDefaultGraph true`` in the dataset assembler. Such a ser
 query's own ``FROM`` clauses, so they are read here and also sent as ``default-graph-uri`` /
 ``named-graph-uri`` parameters (which the protocol says mean the same).
 
-Bindings: the protocol has none, so ``select``/``ask`` append one trailing ``VALUES`` row
-built from the checked N-Triples forms of the bound terms (the query itself is not edited). That
-is a join, not a substitution: a query that already ends in ``VALUES`` cannot take bindings.
+Bindings: the protocol has none, so ``select``/``ask`` open the query's WHERE group with one
+``VALUES`` row built from the checked N-Triples forms of the bound terms (``inline_bindings``,
+shared with the Oxigraph store).
 
 Credentials never come from the command line: pass ``credentials`` (``(user, password)`` for
 HTTP Basic, or a token string for ``Authorization: Bearer``), or let ``credentials_from_env``
@@ -56,6 +56,7 @@ from atlas_graph.stores.base import (
 from atlas_graph.stores.memory import (
     GRAPH_MEDIA_TYPES,
     RESULTS_MEDIA_TYPES,
+    inline_bindings,
     normalise_media_type,
     nt_term,
     query_dataset,
@@ -216,9 +217,7 @@ class RemoteStore(Store):
             for name in bindings:
                 if not _VAR.match(name):
                     raise ValueError(f"not a SPARQL variable name: {name!r}")
-            names = " ".join(f"?{n}" for n in bindings)
-            values = " ".join(nt_term(v) for v in bindings.values())
-            sparql = f"{sparql}\nVALUES ({names}) {{ ({values}) }}"
+            sparql = inline_bindings(sparql, bindings)
         return parse_json_results(self._post_query(sparql, JSON_RESULTS)[1])
 
     # -- writing ---------------------------------------------------------------------------

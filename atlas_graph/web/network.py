@@ -2,8 +2,8 @@
 
 Input: the start IRI (already resolved from a name), a number of hops (1-3) and a ``select``
 callable (``select(sparql, bindings) -> rows``, e.g. the app's pool reader); the queries are
-``atlas_graph/queries/internal/network-edges.rq`` and ``network-node.rq``, with the start and
-the hops passed as bindings.
+``atlas_graph/queries/internal/network-edges.rq`` (one step, walked breadth first by
+``queries.walk`` as the named query ``network`` is) and ``network-node.rq``.
 Output: a ``Network`` (nodes by IRI with label, kind ``french``/``foreign``, country ISO code
 and country name, the local path of their page; one edge per project joining two of them), its
 JSON-ready form for the page's script (``as_json``) and its GraphML text (``to_graphml``) for
@@ -19,7 +19,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
+
+from atlas_graph.queries import walk
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 #: GraphML attributes: (id, for, attr.name, attr.type).
@@ -103,12 +105,12 @@ def build_network(select: Callable[..., list], start: URIRef, hops: int, base_ir
     for row in select(_sparql("network-node"), {"node": start}):
         add(str(start), _text(row, "label"), _text(row, "kind"), _text(row, "iso"))
     add(str(start), str(start), "other", "")
-    rows = select(_sparql("network-edges"), {"collectivity": start, "hops": Literal(hops)})
-    for row in rows:
+    rows = walk(lambda sparql: select(sparql, {}), _sparql("network-edges"), "from", "to", start, hops)
+    for hop, row in rows:
         source, target = _text(row, "from"), _text(row, "to")
         add(source, _text(row, "from_label"), _text(row, "from_kind"), _text(row, "from_iso"))
         add(target, _text(row, "to_label"), _text(row, "to_kind"), _text(row, "to_iso"))
-        network.edges.append(Edge(source, target, _text(row, "p"), _text(row, "title"), int(row["hop"])))
+        network.edges.append(Edge(source, target, _text(row, "p"), _text(row, "title"), hop))
     return network
 
 
