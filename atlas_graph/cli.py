@@ -27,7 +27,7 @@ from .queries import QueryUsageError, UnknownValue, registry, run_named_query
 from .records import RecordError
 from .sources import default_sources, open_sources
 from .stores import StoreError, open_store
-from .validate import ValidationInputError, validate_build, validate_files
+from .validate import ValidationInputError, validate_build, validate_files, validate_store
 
 SUFFIX_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "jsonld"}
 
@@ -271,8 +271,9 @@ def _print_validation(run, fmt: str, lang: str, err: bool = False) -> bool:  # t
               help="Language of the messages.")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every IRI minted.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the CPU count).")
+@click.option("--store", "store_uri", help="Validate what this store holds (memory, oxigraph:PATH, http://…).")
 def validate_command(sources: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, lang: str, base_iri: str,
-                     jobs: int | None) -> None:
+                     jobs: int | None, store_uri: str | None) -> None:
     """Validate record files or folders SOURCES (default: the bundled data/) or --graph RDF files
     against the SHACL shapes of shapes/.
 
@@ -281,8 +282,15 @@ def validate_command(sources: tuple[Path, ...], graphs: tuple[Path, ...], fmt: s
     one); 2 an input file or the shapes cannot be read (empty, binary, not an Atlas page,
     truncated, not RDF).
     """
-    if graphs and sources:
-        fail("give record SOURCES or --graph files, not both")
+    if sum(map(bool, (graphs, sources, store_uri))) > 1:
+        fail("give record SOURCES, --graph files or --store, not several")
+    if store_uri:
+        try:
+            store = open_store(store_uri, read_only=True)
+        except StoreError as exc:
+            fail(str(exc))
+        conforms = _print_validation(lambda: validate_store(store, jobs), fmt, lang)
+        sys.exit(0 if conforms else 1)
     if graphs:
         conforms = _print_validation(lambda: validate_files(list(graphs), jobs), fmt, lang)
         sys.exit(0 if conforms else 1)

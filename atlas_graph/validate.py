@@ -26,148 +26,24 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyshacl.graph_abstraction import DataGraph
-from pyshacl.shape import Shape
-from pyshacl.shapes_graph import ShapesGraph
-from pyshacl.validator import Validator
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV
-from rdflib.plugins.sparql import processor
 
 from .build import Build
 from .namespaces import ATLAS
 from .records import Problem
 from .report import BUILD_SHAPE, Finding, Report, findings_of, source_file
-from .resources_paths import shapes_dir
+from .shacl import ValidationInputError, load_shapes
+from .shacl import run as run_shapes
+from .stores.base import Store
 
 SHAPES_FILES = ("atlas.shapes.ttl", "corpus.shapes.ttl")
 _RECORDS_PER_TASK = 16
 _ACTORS_PER_CHUNK = 2000
 _SERIAL_BELOW = 40  # records: below this, no process pool
-
-
-class ValidationInputError(Exception):
-    """An input (RDF file) or a shapes file that cannot be read; ``source`` names it."""
-
-    def __init__(self, source: str, reason: str) -> None:
-        super().__init__(f"{source}: {reason}")
-        self.source, self.reason = source, reason
-
-
-@cache
-def load_shapes(name: str) -> Graph:
-    path = shapes_dir() / name
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise ValidationInputError(str(path), "shapes file not found") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ValidationInputError(str(path), f"shapes file cannot be read: {exc}") from None
-    return graph
-
-
-def _run(data: Graph, shapes: str, focus: Iterable[Node] | None = None, advanced: bool = False) -> Graph:
-    """pyshacl over one in-memory graph; the results graph (the shapes graph is parsed once).
-
-    ``focus``: only these nodes are validated against the shapes that target them; the other
-    nodes of ``data`` (referenced actors, concepts) serve sh:class, sh:node… checks only.
-    pyshacl's own focus_nodes option also filters the nodes of nested shapes (sh:node, sh:not),
-    which breaks them; so the top-level targets are filtered here instead (``_targets``).
-    """
-    global _FOCUS
-    _filter_targets()
-    validator = Validator(DataGraph.from_rdflib(data), shacl_graph=load_shapes(shapes),
-                          options={"advanced": advanced, "inplace": True})
-    if not advanced:
-        validator.shacl_graph = _shapes_graph(shapes)
-    _FOCUS = frozenset(focus) if focus is not None else None
-    try:
-        _, results, _ = validator.run()
-    finally:
-        _FOCUS = None
-    return results
-
-
-_FOCUS: frozenset[Node] | None = None
-
-
-@cache
-def _shapes_graph(name: str) -> ShapesGraph:
-    _filter_targets()
-    graph = _FrozenShapesGraph(load_shapes(name))
-    graph.shapes  # noqa: B018 - harvest the shapes once
-    return graph
-
-
-class _FrozenShapesGraph(ShapesGraph):
-    """A shapes graph that does not change, so its lookups (one per constraint and value node
-    in pyshacl) are answered from memory."""
-
-    def __init__(self, graph: Graph) -> None:
-        super().__init__(graph)
-        self._po: dict[Node, tuple[tuple[Node, Node], ...]] = {}
-        self._o: dict[tuple[Node, Node], tuple[Node, ...]] = {}
-
-    def predicate_objects(self, s):  # type: ignore[no-untyped-def]
-        if s not in self._po:
-            self._po[s] = tuple(self.graph.predicate_objects(s))
-        return iter(self._po[s])
-
-    def objects(self, s, p):  # type: ignore[no-untyped-def]
-        key = (s, p)
-        if key not in self._o:
-            self._o[key] = tuple(self.graph.objects(s, p))
-        return iter(self._o[key])
-
-
-@cache
-def _filter_targets() -> None:
-    """Patches, installed once. Wrap pyshacl's Shape.focus_nodes (top-level targets only) to keep the nodes in _FOCUS.
-
-    Acts only while ``_run`` validates with a focus; other uses of pyshacl are left as they are.
-    """
-    find = Shape.focus_nodes
-
-    def focus_nodes(self, data_graph, debug=False):  # type: ignore[no-untyped-def]
-        found = find(self, data_graph, debug)
-        return found if _FOCUS is None else {n for n in found if n in _FOCUS}
-
-    Shape.focus_nodes = focus_nodes  # type: ignore[method-assign]
-    # pyshacl runs each SHACL-SPARQL query text once per shape and data graph, and rdflib parses
-    # it each time (~50 ms); the translated query is the same for the same text and prefixes.
-    query = processor.SPARQLProcessor.query
-    prepared: dict[tuple[object, ...], object] = {}
-
-    def cached_query(self, q, initBindings=None, initNs=None, base=None, DEBUG=False):  # type: ignore[no-untyped-def] # noqa: N803
-        if isinstance(q, str) and len(prepared) < 512:
-            key = (q, base, frozenset((initNs or {}).items()))
-            if key not in prepared:
-                prepared[key] = processor.translateQuery(processor.parseQuery(q), base, initNs)
-            q = prepared[key]
-        return query(self, q, initBindings, initNs, base, DEBUG)
-
-    processor.SPARQLProcessor.query = cached_query  # type: ignore[method-assign]
-    # pyshacl looks every predicate of every shape up in a list of constraint parameters, once per
-    # shape evaluation (a third of its time here); the same list, with a hashed membership test.
-    from pyshacl import shape as shape_module
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-
-    shape_module.CONSTRAINT_PARAMS = (_HashedList(ALL_CONSTRAINT_PARAMETERS),  # type: ignore[attr-defined]
-                                      CONSTRAINT_PARAMETERS_MAP)
-
-
-class _HashedList(list):  # type: ignore[type-arg]
-    def __init__(self, items: Iterable[object]) -> None:
-        super().__init__(items)
-        self._set = frozenset(self)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._set
 
 
 # -- units of work ----------------------------------------------------------------------------
@@ -284,7 +160,7 @@ def _validate_records(graph_ids: Sequence[URIRef], dataset: Dataset | Graphs | N
         file = source_file(data, project)
         file_of.update((node, file) for node in own)
         focus |= own
-    found = findings_of(_run(data, "atlas.shapes.ttl", focus), data, load_shapes("atlas.shapes.ttl"), "")
+    found = findings_of(run_shapes(data, "atlas.shapes.ttl", focus), data, load_shapes("atlas.shapes.ttl"), "")
     return [Finding(file_of.get(URIRef(f.focus), ""), *_fields(f)[1:]) for f in found]
 
 
@@ -308,7 +184,7 @@ def _validate_shared(chunk: tuple[str, int, int], dataset: Dataset | Graphs | No
     kind, start, stop = chunk
     if kind == "vocabulary":
         data = _graph_from(shared.graphs.get(shared.vocabulary, ()))  # type: ignore[arg-type]
-        return findings_of(_run(data, "atlas.shapes.ttl"), data, load_shapes("atlas.shapes.ttl"), "")
+        return findings_of(run_shapes(data, "atlas.shapes.ttl"), data, load_shapes("atlas.shapes.ttl"), "")
     subjects = sorted({s for s, _, _ in shared.graphs.get(shared.actors, ())})[start:stop]  # type: ignore[arg-type]
     data = _graph()
     for s in subjects:
@@ -317,7 +193,7 @@ def _validate_shared(chunk: tuple[str, int, int], dataset: Dataset | Graphs | No
             if p in _SHARED_LINKS:  # a country, or the role of a membership: add its description
                 for p2, o2 in shared.description.get(o, ()):
                     data.add((o, p2, o2))
-    return findings_of(_run(data, "atlas.shapes.ttl", subjects), data, load_shapes("atlas.shapes.ttl"), "")
+    return findings_of(run_shapes(data, "atlas.shapes.ttl", subjects), data, load_shapes("atlas.shapes.ttl"), "")
 
 
 def _validate_corpus(dataset: Dataset | Graphs) -> list[Finding]:
@@ -325,7 +201,7 @@ def _validate_corpus(dataset: Dataset | Graphs) -> list[Finding]:
     if shared.actors is None:
         return []
     data = _graph_from(shared.graphs[shared.actors])
-    return findings_of(_run(data, "corpus.shapes.ttl", advanced=True), data, load_shapes("corpus.shapes.ttl"), "")
+    return findings_of(run_shapes(data, "corpus.shapes.ttl", advanced=True), data, load_shapes("corpus.shapes.ttl"), "")
 
 
 def _attribute(findings: list[Finding], dataset: Dataset | Graphs) -> list[Finding]:
@@ -432,14 +308,15 @@ def validate_record(dataset: Dataset | Graphs, record: str | URIRef) -> Report:
             if p in _SHARED_LINKS:  # a country, or the role of a membership: add its description
                 for p2, o2 in shared.description.get(o, ()):
                     data.add((o, p2, o2))
-    findings += findings_of(_run(data, "atlas.shapes.ttl", nodes), data, load_shapes("atlas.shapes.ttl"), "")
+    findings += findings_of(run_shapes(data, "atlas.shapes.ttl", nodes), data, load_shapes("atlas.shapes.ttl"), "")
     return Report(_attribute(findings, dataset))
 
 
 def validate_graph(graph: Graph, file: str = "") -> Report:
     """Validate one graph as a whole (a Turtle file: no named graphs), corpus rules included."""
-    findings = findings_of(_run(graph, "atlas.shapes.ttl"), graph, load_shapes("atlas.shapes.ttl"))
-    findings += findings_of(_run(graph, "corpus.shapes.ttl", advanced=True), graph, load_shapes("corpus.shapes.ttl"))
+    findings = findings_of(run_shapes(graph, "atlas.shapes.ttl"), graph, load_shapes("atlas.shapes.ttl"))
+    corpus = run_shapes(graph, "corpus.shapes.ttl", advanced=True)
+    findings += findings_of(corpus, graph, load_shapes("corpus.shapes.ttl"))
     return Report([f if f.file else Finding(file, *_fields(f)[1:]) for f in findings])
 
 
@@ -505,3 +382,13 @@ def validate_files(paths: Sequence[Path], workers: int | None = None) -> Report:
         return validate_dataset(graphs, workers)
     file = paths[0].name if len(paths) == 1 else ""
     return validate_graph(_graph_from(t for triples in graphs.values() for t in triples), file)
+
+
+def validate_store(store: Store, workers: int | None = None) -> Report:
+    """Validate what a store holds (``load`` put one named graph per record in it), read back into
+    memory first: pyshacl is many times slower over a store than over in-memory graphs."""
+    graphs: Graphs = {}
+    for s, p, o, g in store.quads():
+        if g is not None and not str(g).endswith("/graph/meta"):
+            graphs.setdefault(g, []).append((s, p, o))
+    return validate_dataset(graphs, workers)

@@ -109,3 +109,31 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def open_test_store(kind: str, folder: Path, request: pytest.FixtureRequest):
+    """A fresh, empty store of one kind: memory, Oxigraph on disk in ``folder``, or the real
+    ``oxigraph serve`` process (emptied first)."""
+    from atlas_graph.stores.memory import MemoryStore
+    from atlas_graph.stores.oxigraph import OxigraphStore
+    from atlas_graph.stores.remote import RemoteStore
+
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "oxigraph":
+        return OxigraphStore(str(folder / "db"))
+    server = request.getfixturevalue("oxigraph_server")
+    server.clear()
+    return RemoteStore(server.query_url, server.update_url, server.store_url)
+
+
+STORE_KINDS = ["memory", "oxigraph", "remote"]
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    """Each test that takes ``store`` runs once on each of the three stores."""
+    opened = open_test_store(request.param, tmp_path, request)
+    yield opened
+    opened.close()
+

@@ -36,20 +36,6 @@ def graph_of(rid: str) -> URIRef:
     return URIRef(BASE + "graph/" + rid)
 
 
-@pytest.fixture(params=["memory", "oxigraph", "remote"])
-def store(request, tmp_path):
-    if request.param == "memory":
-        s = MemoryStore()
-    elif request.param == "oxigraph":
-        s = OxigraphStore(str(tmp_path / "db"))
-    else:
-        server = request.getfixturevalue("oxigraph_server")
-        server.clear()
-        s = RemoteStore(server.query_url, server.update_url, server.store_url)
-    yield s
-    s.close()
-
-
 @pytest.fixture
 def folder(tmp_path) -> Path:
     target = tmp_path / "records"

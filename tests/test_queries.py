@@ -9,6 +9,7 @@ from atlas_graph.queries import QueryUsageError, UnknownValue, registry, run_nam
 from atlas_graph.sources import load_build
 from atlas_graph.stores import open_store
 
+from .conftest import STORE_KINDS, open_test_store
 from .helpers import RECORDS, SEED
 
 EXPECTED_COLUMNS = {
@@ -33,10 +34,15 @@ def seed():
     return store_of(SEED)
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    # the seed and the fixtures, without the two re-encoded copies of 002 (same content)
-    return store_of(SEED, *(p for p in sorted(RECORDS.glob("*.txt")) if not p.name.startswith(("006", "007"))))
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def corpus(request, tmp_path_factory):
+    """The seed and the fixtures (without the two re-encoded copies of 002, same content), on
+    each of the three stores: the named queries give the same answers on all of them."""
+    store = open_test_store(request.param, tmp_path_factory.mktemp(request.param), request)
+    sources = [SEED, *(p for p in sorted(RECORDS.glob("*.txt")) if not p.name.startswith(("006", "007")))]
+    load_build(store, build(sources))
+    yield store
+    store.close()
 
 
 def rows(store, name, **params):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas_graph.synth import THEME_PATHS, THEMES, french_country_names, write_synthetic_atlas
+from atlas_graph.synth import french_country_names, write_synthetic_atlas
+from atlas_graph.synth_data import THEME_PATHS, THEMES
 
 SEED_RECORD = Path(__file__).resolve().parents[1] / "data" / "records" / "000_d788d1f748d878b4.txt"
 LOUPE = " commun.ico.loupe.alter"

@@ -164,3 +164,16 @@ def test_unreadable_rdf_and_shapes_raise_input_errors(tmp_path: Path, monkeypatc
             load_shapes("atlas.shapes.ttl")
     finally:
         load_shapes.cache_clear()
+
+
+def test_validation_gives_the_same_answers_on_every_store(store) -> None:
+    from atlas_graph.sources import load_build
+    from atlas_graph.validate import validate_store
+
+    result = build([BAD / "007_negative-funding.txt", ROOT / "data" / "records"])
+    load_build(store, result)
+    expected = {(short(f.shape), str(f.focus), f.severity) for f in validate_build(result).findings}
+    found = {(short(f.shape), str(f.focus), f.severity) for f in validate_store(store).findings}
+    assert ("shape:FundingLine-amount", "https://w3id.org/atlas-coop/id/project/007-negative-funding/funding/3",
+            "Violation") in found
+    assert found == expected
