@@ -485,3 +485,38 @@ def test_live_small_query_is_fast(live: str) -> None:
         assert _fetch(url)[0] == 200
         times.append(time.perf_counter() - started)
     assert statistics.median(times) < 0.02, f"median {statistics.median(times) * 1000:.1f} ms"
+
+
+def test_answers_are_kept_until_an_update(make_app) -> None:
+    """The data only changes by an update: the same query is answered once by the store."""
+    from atlas_graph.web import query_pool
+
+    app = make_app(enable_update=True, update_token=TOKEN)
+    client = app.test_client()
+    with app.app_context():
+        pool = query_pool(app)
+    calls: list[str] = []
+    real_call = pool.call
+
+    def counting_call(method: str, *args: object) -> object:  # a spy: the real pool still answers
+        calls.append(method)
+        return real_call(method, *args)
+
+    pool.call = counting_call  # type: ignore[method-assign]
+    query = "ASK { ?s ?p 42 }"
+    assert get(client, query).get_json()["boolean"] is False
+    assert get(client, query).get_json()["boolean"] is False
+    assert calls.count("raw_query") == 1
+    assert get(client, query, accept="application/sparql-results+xml").status_code == 200
+    assert calls.count("raw_query") == 2  # another format is another answer
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    updated = client.post("/sparql", data=INSERT, content_type="application/sparql-update", headers=auth)
+    assert updated.status_code == 204
+    assert get(client, query).get_json()["boolean"] is True  # forgotten after the update
+    assert calls.count("raw_query") == 3
+
+
+def test_answers_with_now_or_rand_are_not_kept(client) -> None:
+    first = get(client, "SELECT (RAND() AS ?r) WHERE {}").get_json()["results"]["bindings"][0]["r"]["value"]
+    second = get(client, "SELECT (RAND() AS ?r) WHERE {}").get_json()["results"]["bindings"][0]["r"]["value"]
+    assert first != second

@@ -26,7 +26,7 @@ from atlas_graph.output import render_table
 from atlas_graph.queries import NamedQuery, QueryUsageError, Table, UnknownValue, registry, run_named_query
 from atlas_graph.stores.base import QueryTimeout, StoreError
 from atlas_graph.web import answer, error_response, negotiate
-from atlas_graph.web.cache import reader, resolver
+from atlas_graph.web.cache import cached_answer, reader, resolver
 
 bp = Blueprint("api", __name__)
 
@@ -64,7 +64,9 @@ def list_queries() -> Response:
 
 def run_table(name: str, params: dict[str, str]) -> Table:
     """Run the named query ``name`` through the app's pool with its cached resolver."""
-    return run_named_query(reader(), name, params, resolver=resolver())  # type: ignore[arg-type]
+    return cached_answer(("named", name, tuple(sorted(params.items()))),
+                         lambda: run_named_query(reader(), name, params, resolver=resolver()),  # type: ignore[arg-type]
+                         lambda table: 64 * len(table.rows) * len(table.columns))
 
 
 @bp.route("/api/queries/<name>", methods=["GET"])

@@ -7,7 +7,9 @@ Input: a Flask app (its ``WebConfig`` and ``QueryPool``). Output:
   by the hook ``install(app)`` registers);
 * ``reader()`` - an object with the ``select`` of a ``Store`` that runs in the app's
   ``QueryPool`` (so ``query_timeout`` applies);
-* ``resolver()`` - the app's label ``Resolver`` for named-query parameters, over ``reader()``.
+* ``resolver()`` - the app's label ``Resolver`` for named-query parameters, over ``reader()``;
+* ``cached_answer(key, make)`` - the answers to queries (SPARQL and named), the most recent
+  ``ANSWER_CACHE_ENTRIES`` of at most ``ANSWER_CACHE_MAX_BYTES`` each, kept until the data changes.
 
 The data is read-only between loads: only an update through ``/sparql`` changes it.
 """
@@ -15,7 +17,8 @@ The data is read-only between loads: only an update through ``/sparql`` changes 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g
@@ -28,10 +31,18 @@ KEY = "atlas_graph.cache"
 T = TypeVar("T")
 
 
+#: How many query answers are kept (the most recently used), per app.
+ANSWER_CACHE_ENTRIES = 512
+#: Answers larger than this (bytes of the serialised answer, or rows x columns x 64 for a named
+#: query's table) are not kept.
+ANSWER_CACHE_MAX_BYTES = 1 << 20
+
+
 class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.values: dict[str, Any] = {}
+        self.answers: OrderedDict[Hashable, Any] = OrderedDict()
         self.generation = 0
 
 
@@ -60,7 +71,27 @@ def invalidate(app: Flask | None = None) -> None:
     state = _state(app)
     with state.lock:
         state.values.clear()
+        state.answers.clear()
         state.generation += 1
+
+
+def cached_answer(key: Hashable, make: Callable[[], T], size: Callable[[T], int]) -> T:
+    """The answer for ``key``: kept from an earlier request for the same data, else ``make()``
+    (kept when ``size`` of it is at most ``ANSWER_CACHE_MAX_BYTES``; failures are not kept)."""
+    state = _state()
+    with state.lock:
+        if key in state.answers:
+            state.answers.move_to_end(key)
+            return state.answers[key]
+        generation = state.generation
+    value = make()
+    if size(value) <= ANSWER_CACHE_MAX_BYTES:
+        with state.lock:
+            if state.generation == generation:
+                state.answers[key] = value
+                while len(state.answers) > ANSWER_CACHE_ENTRIES:
+                    state.answers.popitem(last=False)
+    return value
 
 
 def _after_request(response: Response) -> Response:

@@ -34,7 +34,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, ServiceUnavailable, UnsupportedMediaType
 
-from atlas_graph.stores.base import QueryDataset, QueryError, QueryTimeout, StoreError
+from atlas_graph.stores.base import QueryDataset, QueryError, QueryTimeout, RawResult, StoreError
 from atlas_graph.web import RDF_TYPES, answer, error_response, negotiate, query_pool, rdf_answer, web_config
 
 bp = Blueprint("sparql", __name__)
@@ -268,7 +268,13 @@ def sparql() -> Response:
     return _query(params["query"][0], params)
 
 
+#: Functions whose value changes from one call to the next: answers using them are not kept.
+_VOLATILE = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+
+
 def _query(text: str, params: dict[str, list[str]]) -> Response:
+    from atlas_graph.web.cache import cached_answer
+
     config, pool = web_config(), query_pool()
     form = query_form(text) or "SELECT"
     media_type = negotiate({"SELECT": RESULT_TYPES, "ASK": ASK_TYPES}.get(form, RDF_TYPES))
@@ -284,7 +290,13 @@ def _query(text: str, params: dict[str, list[str]]) -> Response:
     sparql, offset = _with_base(text, config.base_iri)
     try:
         limit = config.max_rows if config.max_rows > 0 else None
-        result = pool.call("raw_query", sparql, media_type, dataset, limit)
+        def run() -> RawResult:
+            return pool.call("raw_query", sparql, media_type, dataset, limit)
+
+        if _VOLATILE.search(sparql):  # NOW(), RAND(), UUID()…: a new answer each time
+            result = run()
+        else:
+            result = cached_answer(("sparql", sparql, media_type, dataset, limit), run, lambda r: len(r.body))
     except QueryError as exc:
         raise BadRequest(f"query error: {_shift(str(exc), offset)}") from None
     except QueryTimeout as exc:
