@@ -487,22 +487,29 @@ def test_live_small_query_is_fast(live: str) -> None:
     assert statistics.median(times) < 0.02, f"median {statistics.median(times) * 1000:.1f} ms"
 
 
-def test_answers_are_kept_until_an_update(make_app) -> None:
-    """The data only changes by an update: the same query is answered once by the store."""
+def store_calls(app: Flask) -> list[str]:
+    """The methods the app's query pool is asked to run, from now on (a spy: the real pool still
+    answers every call)."""
     from atlas_graph.web import query_pool
 
-    app = make_app(enable_update=True, update_token=TOKEN)
-    client = app.test_client()
     with app.app_context():
         pool = query_pool(app)
     calls: list[str] = []
     real_call = pool.call
 
-    def counting_call(method: str, *args: object) -> object:  # a spy: the real pool still answers
+    def counting_call(method: str, *args: object) -> object:
         calls.append(method)
         return real_call(method, *args)
 
     pool.call = counting_call  # type: ignore[method-assign]
+    return calls
+
+
+def test_answers_are_kept_until_an_update(make_app) -> None:
+    """The data only changes by an update: the same query is answered once by the store."""
+    app = make_app(enable_update=True, update_token=TOKEN)
+    client = app.test_client()
+    calls = store_calls(app)
     query = "ASK { ?s ?p 42 }"
     assert get(client, query).get_json()["boolean"] is False
     assert get(client, query).get_json()["boolean"] is False
@@ -517,19 +524,8 @@ def test_answers_are_kept_until_an_update(make_app) -> None:
 
 
 def test_answers_with_now_or_rand_are_not_kept(make_app) -> None:
-    from atlas_graph.web import query_pool
-
     app = make_app()
-    with app.app_context():
-        pool = query_pool(app)
-    calls: list[str] = []
-    real_call = pool.call
-
-    def counting_call(method: str, *args: object) -> object:  # a spy: the real pool still answers
-        calls.append(method)
-        return real_call(method, *args)
-
-    pool.call = counting_call  # type: ignore[method-assign]
+    calls = store_calls(app)
     client = app.test_client()
     for query in ("SELECT (RAND() AS ?r) WHERE {}", "SELECT (NOW() AS ?t) WHERE {}"):
         assert get(client, query).status_code == 200
