@@ -1,9 +1,15 @@
 """Build: record files -> an RDF dataset (one named graph per record) and a report.
 
 Input: paths of record files or folders of them. Output: a ``Build`` holding the named graphs
-and every problem met (files that could not be read, fields left out, ambiguous names), and
-``serialize_quads`` to write them in Turtle, N-Triples, TriG, N-Quads or JSON-LD.
+and every problem met (files that could not be read, fields left out, ambiguous names); or,
+with ``write_build``, the bytes of the dataset in one of ``rdf_files.FORMATS`` and the report.
 Deterministic: the same inputs give the same IRIs and byte-identical output.
+
+Parallel work: files are parsed across the machine's cores when there are many. Mapping needs
+every record first (one node per actor across records), then ``write_build`` maps the record
+graphs and writes their N-Quads lines in forked workers, which share the actor index without
+copying it; the shared actors and vocabulary graphs are mapped last, in this process, from
+what the workers report (concepts, memberships, problems).
 """
 
 from __future__ import annotations
@@ -16,45 +22,29 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.term import Node
 
+from . import paused_gc
 from .identity import DEFAULT_BASE_IRI, ActorIndex, Minter
-from .mapping import Mapper
+from .mapping import Concepts, Mapper
 from .parse import parse_file
+from .rdf_files import FORMATS, Quad, TermForms, nquads_lines, serialize_quads
 from .records import Problem, Record, RecordError
 from .themes import ThemeVocabulary
 
-#: Output formats of ``build``. TriG, N-Quads and JSON-LD keep the named graphs; Turtle and
-#: N-Triples hold the union of them.
-FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
-           "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
-
 Triple = tuple[Node, Node, Node]
-Quad = tuple[Node, Node, Node, URIRef]
 
 RECORD_SUFFIXES = (".txt",)
 
 
 @dataclass
-class Build:
-    """The result of a build: named graphs (IRI -> triples) and what went wrong."""
+class BuildReport:
+    """What a build read and what went wrong."""
 
-    graphs: dict[URIRef, list[Triple]]
     records: list[Record]
     failed: list[RecordError] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-    def quads(self) -> Iterator[Quad]:
-        for name, triples in self.graphs.items():
-            for s, p, o in triples:
-                yield s, p, o, name
-
-    @cached_property
-    def dataset(self) -> Dataset:
-        """The graphs as an rdflib Dataset (made on first use: validation and tests need one)."""
-        return to_dataset(self.graphs)
 
     @property
     def ok(self) -> bool:
@@ -66,6 +56,23 @@ class Build:
         lines = [f"{e.source}: {e.reason}" for e in self.failed]
         lines += [str(p) for p in self.problems]
         return lines
+
+
+@dataclass(kw_only=True)
+class Build(BuildReport):
+    """The result of a build: named graphs (IRI -> triples) and what went wrong."""
+
+    graphs: dict[URIRef, list[Triple]]
+
+    def quads(self) -> Iterator[Quad]:
+        for name, triples in self.graphs.items():
+            for s, p, o in triples:
+                yield s, p, o, name
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The graphs as an rdflib Dataset (made on first use: validation and tests need one)."""
+        return to_dataset(self.graphs)
 
 
 def record_files(sources: Iterable[Path]) -> tuple[list[Path], list[RecordError]]:
@@ -100,8 +107,13 @@ def read_records(sources: Iterable[Path]) -> tuple[list[Record], list[RecordErro
     return kept, failed
 
 
-#: Below this many files, parsing stays in this process (starting workers costs more).
-PARALLEL_PARSE_FROM = 400
+#: Below this many files (or records), parsing and mapping stay in this process (starting
+#: workers costs more).
+PARALLEL_FROM = 400
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 8)
 
 
 def _parse_one(path: Path) -> Record | RecordError:
@@ -113,28 +125,35 @@ def _parse_one(path: Path) -> Record | RecordError:
 
 def _parse_all(files: list[Path]) -> Iterator[Record | RecordError]:
     """Parse files in order; across the machine's cores when there are many."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_PARSE_FROM or workers < 2:
+    workers = _workers()
+    if len(files) < PARALLEL_FROM or workers < 2:
         yield from map(_parse_one, files)
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         yield from pool.map(_parse_one, files, chunksize=64)
+
+
+def _mapper(records: Sequence[Record], base_iri: str, personal_data: bool) -> Mapper:
+    index = ActorIndex(records, Minter(base_iri))
+    return Mapper(index, ThemeVocabulary(r.themes for r in records), personal_data=personal_data)
+
+
+def _problems(records: Sequence[Record], mapper: Mapper) -> list[Problem]:
+    return [p for r in records for p in r.problems] + mapper.index.problems + mapper.problems
 
 
 def map_records(
     records: Sequence[Record], base_iri: str = DEFAULT_BASE_IRI, personal_data: bool = True
 ) -> tuple[dict[URIRef, list[Triple]], list[Problem]]:
     """Map parsed records into named graphs: one per record, plus actors and vocabulary."""
-    minter = Minter(base_iri)
-    index = ActorIndex(records, minter)
-    mapper = Mapper(index, ThemeVocabulary(r.themes for r in records), personal_data=personal_data)
+    mapper = _mapper(records, base_iri, personal_data)
+    minter = mapper.minter
     graphs: dict[URIRef, list[Triple]] = {}
     for record in sorted(records, key=lambda r: r.record_id):
         graphs[minter.record_graph(record.record_id)] = list(dict.fromkeys(mapper.record_triples(record)))
     graphs[minter.actors_graph()] = list(dict.fromkeys(mapper.actor_triples()))
     graphs[minter.vocabulary_graph()] = list(dict.fromkeys(mapper.vocabulary_triples()))
-    problems = [p for r in records for p in r.problems] + index.problems + mapper.problems
-    return graphs, problems
+    return graphs, _problems(records, mapper)
 
 
 def to_dataset(graphs: dict[URIRef, list[Triple]]) -> Dataset:
@@ -157,50 +176,64 @@ def build_dataset(
 
 def build(sources: Iterable[Path], base_iri: str = DEFAULT_BASE_IRI, personal_data: bool = True) -> Build:
     """Read record files and folders and build their graphs."""
-    records, failed = read_records(sources)
-    graphs, problems = map_records(records, base_iri, personal_data)
-    return Build(graphs, records, failed, problems)
+    with paused_gc():
+        records, failed = read_records(sources)
+        graphs, problems = map_records(records, base_iri, personal_data)
+    return Build(records, failed, problems, graphs=graphs)
 
 
-def prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:
-    """The prefixes written in Turtle and TriG output."""
-    from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SDO, SKOS, XSD
+def write_build(sources: Iterable[Path], fmt: str, base_iri: str = DEFAULT_BASE_IRI,
+                personal_data: bool = True) -> tuple[bytes, BuildReport]:
+    """Read record files and folders and write their dataset in ``fmt``; the same bytes as
+    ``serialize_quads(build(...).quads(), fmt)``. N-Quads of many records are mapped and written
+    in forked workers (see the module); other formats and small sets go through ``build``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    with paused_gc():
+        records, failed = read_records(sources)
+        workers = _workers()
+        if fmt != "nquads" or len(records) < PARALLEL_FROM or workers < 2:
+            graphs, problems = map_records(records, base_iri, personal_data)
+            return serialize_quads(Build(records, failed, problems, graphs=graphs).quads(), fmt, base_iri), \
+                BuildReport(records, failed, problems)
+        mapper = _mapper(records, base_iri, personal_data)
+        ordered = sorted(records, key=lambda r: r.record_id)
+        size = -(-len(ordered) // (workers * 4))
+        chunks = [(start, min(start + size, len(ordered))) for start in range(0, len(ordered), size)]
+        blocks: list[tuple[str, str]] = []
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_take_job,
+                                 initargs=(mapper, ordered)) as pool:
+            for chunk_blocks, concepts, memberships, problems in pool.map(_write_records, chunks):
+                blocks += chunk_blocks
+                mapper.merge(concepts, memberships, problems)
+        forms, minter = TermForms(), mapper.minter
+        for name, triples in ((minter.actors_graph(), mapper.actor_triples()),
+                              (minter.vocabulary_graph(), mapper.vocabulary_triples())):
+            blocks.append(_nquads_block(forms, name, triples))
+        data = "".join(text for _, text in sorted(blocks)).encode()
+    return data, BuildReport(records, failed, _problems(records, mapper))
 
-    from .namespaces import ATLAS, COUNTRY
 
-    return {"atlas": str(ATLAS._NS), "org": str(ORG), "skos": str(SKOS), "foaf": str(FOAF),
-            "dcterms": str(DCTERMS), "prov": str(PROV), "schema": str(SDO), "xsd": str(XSD),
-            "country": str(COUNTRY)}
+_WORKER_JOB: list[tuple[Mapper, list[Record]]] = []  # in a forked worker: its build's mapper and records
 
 
-def serialize(dataset: Dataset, fmt: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
-    """An rdflib Dataset in one of ``FORMATS`` (see ``serialize_quads``)."""
-    return serialize_quads(dataset.quads((None, None, None, None)), fmt, base_iri)  # type: ignore[arg-type]
+def _take_job(mapper: Mapper, records: list[Record]) -> None:
+    _WORKER_JOB.append((mapper, records))  # inherited through fork, not copied through a pipe
 
 
-def serialize_quads(quads: Iterable[Quad], fmt: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
-    """Quads in one of ``FORMATS``, written by Oxigraph; the same quads always give the same bytes.
+def _write_records(bounds: tuple[int, int]) -> tuple[list[tuple[str, str]], Concepts, dict, list[Problem]]:
+    """In a worker: the N-Quads blocks of some records' graphs, and what mapping them met."""
+    with paused_gc():
+        shared, records = _WORKER_JOB[0]
+        mapper = shared.fresh()
+        forms = TermForms()
+        blocks = [_nquads_block(forms, mapper.minter.record_graph(r.record_id), mapper.record_triples(r))
+                  for r in records[bounds[0]:bounds[1]]]
+        return blocks, mapper.concepts, mapper.memberships, mapper.problems
 
-    The quads are sorted first (graph, subject, predicate, object in N-Quads form), so subjects
-    are grouped in Turtle and graphs in TriG, and the output does not depend on the order in
-    which they came. Turtle and N-Triples hold the union of the graphs.
-    """
-    from .stores.oxigraph import to_ox
 
-    memo: dict[Node, object] = {}
-
-    def term(node: Node):  # most terms repeat (predicates, types, actors): convert each once
-        found = memo.get(node)
-        if found is None:
-            found = memo[node] = to_ox(node)
-        return found
-
-    target = FORMATS[fmt]
-    if target.supports_datasets:
-        keyed = {ox.Quad(term(s), term(p), term(o), term(g)) for s, p, o, g in quads}
-        ordered: list = sorted(keyed, key=lambda q: (str(q.graph_name), str(q.triple)))
-    else:
-        triples = {ox.Triple(term(s), term(p), term(o)) for s, p, o, _ in quads}
-        ordered = sorted(triples, key=str)
-    options = {"prefixes": prefixes(base_iri)} if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-    return ox.serialize(ordered, format=target, **options)
+def _nquads_block(forms: TermForms, name: URIRef, triples: Iterable[Triple]) -> tuple[str, str]:
+    text = forms.text
+    graph = text(name)
+    return graph, nquads_lines(graph, {(text(s), text(p), text(o)) for s, p, o in triples})

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from . import names
-from .records import Problem, Record
+from .records import ForeignPartner, Problem, Record
 
 DEFAULT_BASE_IRI = "https://w3id.org/atlas-coop/"
 
@@ -34,6 +34,7 @@ class Minter:
 
     def __init__(self, base_iri: str = DEFAULT_BASE_IRI) -> None:
         self.base = base_iri if base_iri.endswith(("/", "#")) else base_iri + "/"
+        self._concepts: dict[tuple[str, ...], URIRef] = {}
 
     def iri(self, *segments: str) -> URIRef:
         return URIRef(self.base + "/".join(segments))
@@ -57,7 +58,11 @@ class Minter:
         return self.iri("id", "project", record_id, table, str(number))
 
     def concept(self, scheme: str, *labels: str) -> URIRef:
-        return self.iri("id", scheme, *(names.slug(label) for label in labels))
+        key = (scheme, *labels)
+        found = self._concepts.get(key)
+        if found is None:  # the same few hundred concepts are asked for in every record
+            found = self._concepts[key] = self.iri("id", scheme, *(names.slug(label) for label in labels))
+        return found
 
     def scheme(self, name: str) -> URIRef:
         return self.iri("id", "scheme", name)
@@ -104,6 +109,8 @@ class ActorIndex:
         self.problems: list[Problem] = []
         self._french: dict[str, URIRef] = {}
         self._foreign_by_name: dict[str, set[URIRef]] = defaultdict(set)
+        self._local_record: Record | None = None
+        self._local: tuple[set[str], dict[str, ForeignPartner]] = (set(), {})
         ordered = sorted(records, key=lambda r: r.record_id)
         for record in ordered:  # partner tables first: they fix kinds and preferred labels
             for name in record.french_partners:
@@ -153,9 +160,9 @@ class ActorIndex:
             post = self._add(POST, record.post.name, preferred=True)
             for contact in record.post.contacts:
                 self.person(contact.given_name, contact.family_name, contact.email, post.iri)
-        for contact in record.partner_contacts:
-            partner = self.resolve(contact.partner, record)
-            self.person(contact.given_name, contact.family_name, contact.email, partner.iri)
+        for partner_contact in record.partner_contacts:
+            partner = self.resolve(partner_contact.partner, record)
+            self.person(partner_contact.given_name, partner_contact.family_name, partner_contact.email, partner.iri)
 
     def person(self, given: str, family: str, email: str | None, organization: URIRef) -> Actor:
         """The person with this e-mail, else with this name in this organisation."""
@@ -180,9 +187,7 @@ class ActorIndex:
         has that name; else an organisation of that name.
         """
         key = names.french_key(name)
-        local_french = {names.french_key(n) for n in record.french_partners}
-        local_foreign = {names.fold(p.name): p for p in record.foreign_partners}
-        local_foreign.update({names.french_key(p.name): p for p in record.foreign_partners})
+        local_french, local_foreign = self._partners_of(record)
         if key in local_french or key in self._french:
             return self._mention(self._french[key], name)
         partner = local_foreign.get(names.fold(name)) or local_foreign.get(key)
@@ -197,6 +202,16 @@ class ActorIndex:
                                          f"ambiguous: foreign collectivities {labels} share this name; "
                                          "kept as a separate organisation"))
         return self._add(ORGANIZATION, name)
+
+    def _partners_of(self, record: Record) -> tuple[set[str], dict[str, ForeignPartner]]:
+        """The record's French partners' keys and foreign partners by name, for the record last
+        asked about (a record's mentions are resolved one after the other)."""
+        if self._local_record is not record:
+            local_foreign = {names.fold(p.name): p for p in record.foreign_partners}
+            local_foreign.update({names.french_key(p.name): p for p in record.foreign_partners})
+            self._local = ({names.french_key(n) for n in record.french_partners}, local_foreign)
+            self._local_record = record
+        return self._local
 
     def _mention(self, iri: URIRef, spelling: str) -> Actor:
         actor = self.actors[iri]

@@ -11,17 +11,40 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
-from rdflib import RDF, XSD, Literal, Node, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SDO, SKOS
+from rdflib import Literal, Node, URIRef
+from rdflib import namespace as ns
 
-from . import names
+from . import names, namespaces
 from .identity import FOREIGN, FRENCH, ORGANIZATION, PERSON, POST, ActorIndex, Minter
-from .namespaces import ATLAS, COUNTRY
+from .namespaces import COUNTRY
 from .records import Problem, Record
 from .themes import ThemeVocabulary
 
 Triple = tuple[Node, Node, Node]
+
+
+class Terms:
+    """The terms of a closed namespace, each looked up once.
+
+    Attribute access on rdflib's ``DefinedNamespace`` costs about 5 µs (it checks the name
+    each time); mapping the whole Atlas asks for a million terms. A name the namespace does
+    not define still raises AttributeError.
+    """
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
+ATLAS, RDF, XSD = Terms(namespaces.ATLAS), Terms(ns.RDF), Terms(ns.XSD)
+DCTERMS, FOAF, ORG, PROV, SDO, SKOS = (Terms(n) for n in (ns.DCTERMS, ns.FOAF, ns.ORG, ns.PROV, ns.SDO, ns.SKOS))
 
 SCHEMES = {"themes": ("Thématiques", "Themes"), "statuses": ("Statuts", "Statuses"),
            "forms": ("Formes de partenariat", "Partnership forms"), "roles": ("Fonctions", "Roles")}
@@ -45,8 +68,15 @@ def decimal(value: Decimal) -> Literal:
     return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=4096)
 def year(value: int) -> Literal:
     return Literal(f"{value:04d}", datatype=XSD.gYear)
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: Literal(True) is not Literal(1)
+def plain(value: bool | int | str) -> Literal:
+    """A literal that repeats across records (row numbers, flags, codes), made once."""
+    return Literal(value)
 
 
 @dataclass
@@ -81,6 +111,11 @@ class Concepts:
         self.countries.add(alpha2)
         return COUNTRY[names.country_by_code(alpha2).alpha3]
 
+    def merge(self, other: Concepts) -> None:
+        """Add the concepts another mapper of the same build used."""
+        for name in ("themes", "statuses", "forms", "roles", "countries"):
+            getattr(self, name).update(getattr(other, name))
+
 
 @dataclass
 class Mapper:
@@ -96,6 +131,18 @@ class Mapper:
         self.concepts = Concepts(self.minter)
         self.memberships: dict[URIRef, tuple[URIRef, URIRef, URIRef | None]] = {}
 
+    def fresh(self) -> Mapper:
+        """A mapper for the same build (index, vocabulary) that has mapped nothing yet."""
+        return Mapper(self.index, self.vocabulary, self.personal_data)
+
+    def merge(self, concepts: Concepts, memberships: dict[URIRef, tuple[URIRef, URIRef, URIRef | None]],
+              problems: list[Problem]) -> None:
+        """Take in what another mapper of the same build met while mapping other records (the
+        shared graphs are then mapped as if this mapper had mapped them all)."""
+        self.concepts.merge(concepts)
+        self.memberships.update(memberships)
+        self.problems += problems
+
     # -- one record --------------------------------------------------------------------------
     def record_triples(self, record: Record) -> Iterator[Triple]:
         m, c = self.minter, self.concepts
@@ -106,7 +153,7 @@ class Mapper:
         yield project, PROV.wasDerivedFrom, source
         yield source, RDF.type, ATLAS.SourceDocument
         yield source, DCTERMS.identifier, Literal(record.source_name)
-        yield source, DCTERMS.format, Literal("text/plain")
+        yield source, DCTERMS.format, plain("text/plain")
         yield source, ATLAS.sha256, Literal(record.sha256)
         if record.first_signature_year is not None:
             yield project, ATLAS.firstSignatureYear, year(record.first_signature_year)
@@ -126,10 +173,10 @@ class Mapper:
             if text:
                 yield project, prop, fr(text)
         if record.triennial is not None:
-            yield project, ATLAS.triennial, Literal(record.triennial)
-        yield project, ATLAS.communicationInFrance, Literal(record.communication_in_france)
-        yield project, ATLAS.communicationInPartnerCountries, Literal(record.communication_in_partner_countries)
-        yield project, ATLAS.evaluationPolicy, Literal(record.evaluation_policy)
+            yield project, ATLAS.triennial, plain(record.triennial)
+        yield project, ATLAS.communicationInFrance, plain(record.communication_in_france)
+        yield project, ATLAS.communicationInPartnerCountries, plain(record.communication_in_partner_countries)
+        yield project, ATLAS.evaluationPolicy, plain(record.evaluation_policy)
         for name in record.french_partners:
             yield project, ATLAS.frenchPartner, self.index.iri_of(name, record)
         for partner in record.foreign_partners:
@@ -149,15 +196,15 @@ class Mapper:
             yield from ((node, RDF.type, t) for t in (ATLAS.FundingLine, SDO.MonetaryGrant))
             yield node, SDO.fundedItem, project
             yield node, SDO.amount, decimal(line.amount)
-            yield node, SDO.currency, Literal("EUR")
+            yield node, SDO.currency, plain("EUR")
             yield node, ATLAS.fundingYear, year(line.year)
-            yield node, ATLAS.rowNumber, Literal(number)
+            yield node, ATLAS.rowNumber, plain(number)
             for amount in line.water_law_amounts:
                 yield node, ATLAS.waterLawAmount, decimal(amount)
             for funder in line.funders:
                 yield node, SDO.funder, self.index.iri_of(funder, record)
             if line.unidentified:
-                yield node, ATLAS.unidentifiedFunder, Literal(True)
+                yield node, ATLAS.unidentifiedFunder, plain(True)
 
     def _other_themes(self, record: Record, project: URIRef) -> Iterator[Triple]:
         for number, raw in enumerate(record.other_theme_rows, start=1):
@@ -166,9 +213,9 @@ class Mapper:
             yield project, ATLAS.themeAssignment, node
             yield node, RDF.type, ATLAS.ThemeAssignment
             yield node, ATLAS.rawText, fr(raw)
-            yield node, ATLAS.rowNumber, Literal(number)
+            yield node, ATLAS.rowNumber, plain(number)
             if row.priority is not None:
-                yield node, ATLAS.priority, Literal(row.priority)
+                yield node, ATLAS.priority, plain(row.priority)
             if row.path:
                 yield node, ATLAS.theme, self.concepts.theme(row.path)
             else:
@@ -188,10 +235,11 @@ class Mapper:
             for contact in record.post.contacts:
                 person = index.person(contact.given_name, contact.family_name, contact.email, post).iri
                 yield self._membership(person, post, contact.role), PROV.wasDerivedFrom, source
-        for contact in record.partner_contacts:
-            partner = index.iri_of(contact.partner, record)
-            person = index.person(contact.given_name, contact.family_name, contact.email, partner).iri
-            yield self._membership(person, partner, contact.function), PROV.wasDerivedFrom, source
+        for partner_contact in record.partner_contacts:
+            partner = index.iri_of(partner_contact.partner, record)
+            person = index.person(partner_contact.given_name, partner_contact.family_name, partner_contact.email,
+                                  partner).iri
+            yield self._membership(person, partner, partner_contact.function), PROV.wasDerivedFrom, source
 
     def _membership(self, person: URIRef, organization: URIRef, role: str | None) -> URIRef:
         node = self.minter.hashed("membership", str(person), str(organization), role or "")
@@ -214,7 +262,7 @@ class Mapper:
                                         str(project))
             yield project, ATLAS.volunteerAssignment, node
             yield node, RDF.type, ATLAS.VolunteerAssignment
-            yield node, ATLAS.rowNumber, Literal(number)
+            yield node, ATLAS.rowNumber, plain(number)
             yield node, ATLAS.volunteer, person
             yield person, RDF.type, FOAF.Person
             if self.personal_data:
@@ -282,7 +330,7 @@ class Mapper:
             yield node, SKOS.inScheme, URIRef(str(COUNTRY).rstrip("/"))
             yield node, SKOS.prefLabel, fr(country.name_fr)
             yield node, SKOS.prefLabel, Literal(country.name_en, lang="en")
-            yield node, ATLAS.isoAlpha2, Literal(country.alpha2)
+            yield node, ATLAS.isoAlpha2, plain(country.alpha2)
 
     def _concept(self, concept: URIRef, scheme: str, label: str) -> Iterator[Triple]:
         yield concept, RDF.type, SKOS.Concept

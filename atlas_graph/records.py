@@ -34,6 +34,10 @@ class RecordError(Exception):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[RecordError], tuple[str, str]]:
+        # parsed in worker processes: sent back whole (the default pickles only the message)
+        return RecordError, (self.source, self.reason)
+
 
 @dataclass(frozen=True)
 class EmbassyContact:

@@ -68,6 +68,9 @@ _CHROME = (
     re.compile(r"^Atlas français de la coopération décentralisée"),
     re.compile(r"^Tous droits réservés"),
 )
+#: One pattern for all of page chrome, searched once per line.
+_CHROME_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _CHROME))
+_POST_PREFIX = "Contacts dans le poste diplomatique"
 _ICON = re.compile(r"\s*commun\.ico\.loupe\.alter\s*$")
 _REQUIRED = ("title", "foreign_partners")
 
@@ -142,7 +145,7 @@ def split(text: str, source: str) -> Sections:
     seen_heading = False
     for raw in text.split("\n"):
         line = _norm_line(raw)
-        post = _POST.match(line)
+        post = _POST.match(line) if line.startswith(_POST_PREFIX) else None
         heading = ("post", 0) if post else None
         if heading is None and line in _BY_TEXT and _BY_TEXT[line][0] >= position:
             heading = (_BY_TEXT[line][1], _BY_TEXT[line][0])
@@ -159,7 +162,7 @@ def split(text: str, source: str) -> Sections:
             continue
         if key == "footer":
             continue
-        if any(p.search(line) for p in _CHROME) and key not in PROSE:
+        if key not in PROSE and _CHROME_ANY.search(line):
             continue
         if key is None:
             if line:

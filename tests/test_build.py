@@ -6,8 +6,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from atlas_graph.build import FORMATS, build, serialize
+from atlas_graph import build as build_module
+from atlas_graph.build import build, write_build
 from atlas_graph.namespaces import ATLAS
+from atlas_graph.rdf_files import FORMATS, serialize, serialize_quads
 
 from .helpers import BAD, RECORDS, SEED, assert_isomorphic
 
@@ -31,6 +33,30 @@ def test_turtle_reads_back_identically_with_rdflib_and_oxigraph():
                                   format="nt")
     assert len(with_rdflib) > 500
     assert_isomorphic(with_rdflib, with_oxigraph)
+
+
+AWKWARD = [Literal('say "oui"\\ and\nthen\r\ttab'), Literal("Évry–Courcouronnes ‘’ 😀", lang="fr"),
+           Literal("\x01\x7f control"), Literal("12.5", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")),
+           URIRef("https://example.org/a%20b#é"), Literal("")]
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "nt"])
+def test_line_formats_are_the_bytes_oxigraph_writes(fmt):
+    """N-Quads and N-Triples are written line by line from the terms' N-Triples forms: the
+    bytes must be those of Oxigraph's own serialiser, awkward literals included."""
+    quads = list(build(SOURCES).quads())
+    graph = URIRef("https://example.org/graph/awkward")
+    quads += [(URIRef("https://example.org/s"), URIRef("https://example.org/p"), o, graph) for o in AWKWARD]
+    ours = serialize_quads(reversed(quads), fmt)
+    target = FORMATS[fmt]
+    store = ox.Store()
+    store.load(ours, format=target, to_graph=None if target.supports_datasets else ox.DefaultGraph())
+    if target.supports_datasets:
+        items = sorted(store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    else:
+        items = sorted((q.triple for q in store), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    assert ours == ox.serialize(items, format=target)
+    assert len(items) == len({q if target.supports_datasets else q[:3] for q in quads})
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")  # rdflib 7.6 warns about its own TriG parser
@@ -94,3 +120,24 @@ def test_base_iri_setting_changes_every_minted_iri():
     subjects = {str(s) for s, _, _, _ in result.dataset.quads((None, None, None, None))}
     minted = {s for s in subjects if "publications.europa.eu" not in s}
     assert minted and all(s.startswith("https://example.org/atlas/") for s in minted)
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "turtle"])
+@pytest.mark.parametrize("parallel_from", [1, 10_000])
+def test_write_build_gives_the_bytes_and_report_of_build(fmt, parallel_from, monkeypatch):
+    """``write_build`` maps and writes N-Quads in forked workers when there are many records
+    (here forced from one record): same bytes, same problems, in the same order."""
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", parallel_from)
+    data, report = write_build(SOURCES + [BAD], fmt)
+    reference = build(SOURCES + [BAD])
+    assert data == serialize_quads(reference.quads(), fmt)
+    assert report.report_lines() == reference.report_lines()
+    assert [r.record_id for r in report.records] == [r.record_id for r in reference.records]
+    assert report.ok is reference.ok is False
+
+
+def test_write_build_leaves_out_personal_data_like_build(monkeypatch):
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    data, _ = write_build(SOURCES, "nquads", personal_data=False)
+    assert data == serialize_quads(build(SOURCES, personal_data=False).quads(), "nquads")
+    assert b"http://xmlns.com/foaf/0.1/name" not in data

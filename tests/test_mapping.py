@@ -215,3 +215,22 @@ def test_other_themes_split_with_the_corpus_labels(corpus):
     assert unsplit and all("without guessing" in p.message for p in unsplit)
     raw_rows = {str(o) for _, _, o, _ in corpus.dataset.quads((None, ATLAS.rawText, None, None))}
     assert {p.value for p in unsplit} <= raw_rows  # kept, never dropped
+
+
+def test_term_lookups_stay_closed_and_equal_to_the_namespaces():
+    """The mapper looks each term up once; an unknown name still fails as in ATLAS itself."""
+    from atlas_graph import mapping
+
+    assert mapping.ATLAS.Partnership == ATLAS.Partnership
+    assert mapping.ATLAS.Partnership is mapping.ATLAS.Partnership
+    assert mapping.ORG.Membership == ORG.Membership
+    with pytest.raises(AttributeError):
+        mapping.ATLAS.NoSuchTerm  # noqa: B018
+
+
+def test_repeated_literals_keep_their_datatypes():
+    """Row numbers, flags and codes are made once each: True and 1 stay distinct literals."""
+    from atlas_graph.mapping import plain
+
+    assert plain(True) == Literal(True) and plain(1) == Literal(1)
+    assert plain(True).datatype != plain(1).datatype

@@ -1,16 +1,24 @@
 """Named queries: every query of the registry, on the seed and on the fictional fixtures."""
 
+from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from rdflib import SKOS, Literal, Namespace, URIRef
 
 from atlas_graph.build import build
-from atlas_graph.queries import QueryUsageError, UnknownValue, registry, run_named_query
+from atlas_graph.queries import QueryUsageError, UnknownValue, bindings_for, registry, run_named_query, walk
+from atlas_graph.queries import _parse_header as parse_header
+from atlas_graph.queries.resolve import Resolver
 from atlas_graph.sources import load_build
 from atlas_graph.stores import open_store
+from atlas_graph.stores.memory import inline_bindings
 
 from .conftest import STORE_KINDS, open_test_store
 from .helpers import RECORDS, SEED
+
+ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
+ID = Namespace("https://w3id.org/atlas-coop/id/")
 
 EXPECTED_COLUMNS = {
     "partners": ("partner", "partner_country", "project", "role"),
@@ -57,6 +65,18 @@ def test_registry_reads_every_header():
     network = queries["network"]
     hops = next(p for p in network.parameters if p.name == "hops")
     assert (hops.kind, hops.default, hops.minimum, hops.maximum, hops.required) == ("integer", "2", 1, 3, False)
+    assert queries["shared-partners"].order == (
+        "shared_partner_country", "shared_partner", "collectivity_a", "collectivity_b")
+    assert queries["funder-totals"].order == () and "ORDER BY" in queries["funder-totals"].sparql
+    for query in (q for q in queries.values() if q.order):  # the runner sorts these: no ORDER BY in the SPARQL
+        assert all("ORDER BY" not in line for line in query.sparql.splitlines() if not line.startswith("#"))
+
+
+def test_an_order_must_name_columns():
+    header = "# Name: x\n# Purpose: p\n# Parameters: none\n# Columns: a, b\n# Order: b, c\nSELECT ?a ?b {}\n"
+    with pytest.raises(ValueError, match="Order names c"):
+        parse_header(header, "x.rq")
+    assert parse_header(header.replace("b, c", "b"), "x.rq").order == ("b",)
 
 
 def test_partners_of_evry_on_the_seed(seed):
@@ -191,3 +211,91 @@ def test_network_hops_grow_outwards(corpus):
 def test_network_from_a_foreign_collectivity(seed):
     found = rows(seed, "network", collectivity="Commune V du District de Bamako", hops=1)
     assert {r["target"] for r in found} == {"Evry", "Communauté d'agglomération d'Evry Centre Essonne"}
+
+
+TEXT_CASES = [
+    ("partners", {"collectivity": "Morvaneuil"}), ("shared-partners", {}), ("shared-partners", {"country": "SN"}),
+    ("project-funding", {}), ("funder-totals", {}), ("contacts", {}),
+    ("projects-by-theme", {"theme": "Politique, humanitaire et coopération transfrontalière"}),
+]
+
+
+@pytest.mark.parametrize(("name", "params"), TEXT_CASES)
+def test_rows_are_the_text_of_the_terms_select_gives(corpus, name, params):
+    query = registry()[name]
+    sparql = inline_bindings(query.sparql, bindings_for(query, params, Resolver(corpus)))
+    expected = [tuple("" if row[c] is None else str(row[c]) for c in query.columns) for row in corpus.select(sparql)]
+    table = run_named_query(corpus, name, params)
+    assert table.rows and sorted(table.rows) == sorted(expected)
+
+
+ORDER_CASES = [(name, params) for name, params in TEXT_CASES if registry()[name].order and "country" not in params]
+
+
+@pytest.mark.parametrize(("name", "params"), [*ORDER_CASES, ("network", {"collectivity": "Morvaneuil", "hops": 3})])
+def test_rows_come_in_the_order_of_the_header_then_by_the_other_columns(corpus, name, params):
+    table = run_named_query(corpus, name, {k: str(v) for k, v in params.items()})
+    query = registry()[name]
+    key = [table.columns.index(c) for c in query.order]
+    key += [i for i, c in enumerate(table.columns) if i not in key and c != "hop"]
+    if "hop" in table.columns:
+        key.insert(0, table.columns.index("hop"))
+    assert len(table.rows) > 1 and table.rows == sorted(table.rows, key=lambda row: [row[i] for i in key])
+
+
+PAIRS = """PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?foreign ?a ?partner ?country ?label WHERE {
+  ?p atlas:foreignPartner ?foreign ; atlas:frenchPartner ?a .
+  ?foreign skos:prefLabel ?partner ; atlas:country/atlas:isoAlpha2 ?country .
+  ?a skos:prefLabel ?label .
+}"""
+
+
+def test_shared_partners_are_the_pairs_the_projects_make(corpus):
+    """The query's rows against pairs made here from the (project, foreign, French) edges: one row
+    per unordered pair of collectivities and partner they share."""
+    members, partner = defaultdict(set), defaultdict(set)
+    for row in corpus.select(PAIRS):
+        members[row["foreign"]].add((str(row["a"]), str(row["label"])))
+        partner[row["foreign"]].add((str(row["partner"]), str(row["country"])))
+    expected = [(la, lb, *about) for f, found in members.items() for about in partner[f]
+                for a, la in found for b, lb in found if a < b]
+    table = run_named_query(corpus, "shared-partners")
+    assert len(expected) > 3 and sorted(table.rows) == sorted(expected)
+    senegal = run_named_query(corpus, "shared-partners", {"country": "SN"}).rows
+    assert senegal and senegal == [row for row in table.rows if row[3] == "SN"]
+
+
+def test_shared_partners_are_pairs_of_collectivities_not_of_names(store):
+    """Two collectivities named alike are two pairs with a third one; a pair of projects with the
+    same partner and collectivities is one pair."""
+    country, foreign = ID["country/ml"], ID["collectivity/ml/fictive"]
+    twin_1, twin_2, other = ID["collectivity/fr/twin-1"], ID["collectivity/fr/twin-2"], ID["collectivity/fr/other"]
+    twin = Literal("Twin", lang="fr")
+    triples = [(foreign, SKOS.prefLabel, Literal("Fictive", lang="fr")), (foreign, ATLAS.country, country),
+               (country, ATLAS.isoAlpha2, Literal("ML")), (other, SKOS.prefLabel, Literal("Other", lang="fr")),
+               (twin_1, SKOS.prefLabel, twin), (twin_2, SKOS.prefLabel, twin)]
+    for number, french in enumerate((twin_1, twin_2, other, other)):
+        triples += [(ID[f"project/{number}"], ATLAS.foreignPartner, foreign),
+                    (ID[f"project/{number}"], ATLAS.frenchPartner, french)]
+    store.replace_graph(URIRef("https://w3id.org/atlas-coop/graph/test"), triples)
+    assert run_named_query(store, "shared-partners").rows == [
+        ("Other", "Twin", "Fictive", "ML"), ("Other", "Twin", "Fictive", "ML"), ("Twin", "Twin", "Fictive", "ML")]
+
+
+def test_partners_of_a_funder_that_is_no_partner(seed):
+    found = {(r["partner"], r["role"]) for r in rows(seed, "partners", collectivity="Ville de Dakar")}
+    assert {("Evry", "french_partner"), ("Commune V du District de Bamako", "foreign_partner")} <= found
+    assert not any(partner == "Ville de Dakar" for partner, _ in found)
+
+
+def test_network_walk_on_text_rows_equals_the_walk_on_terms(corpus):
+    """The named query walks rows of text; ``walk`` on rdflib rows (as the web page does) finds the
+    same edges."""
+    query = registry()["network"]
+    bindings = bindings_for(query, {"collectivity": "Morvaneuil", "hops": "3"}, Resolver(corpus))
+    found = walk(corpus.select, query.sparql, "from", "to", bindings["from"], 3)
+    expected = {(str(row["source"]), str(row["target"]), str(row["project"]), str(hop)) for hop, row in found}
+    table = run_named_query(corpus, "network", {"collectivity": "Morvaneuil", "hops": "3"})
+    assert len(table.rows) == len(expected) and set(table.rows) == expected

@@ -8,6 +8,7 @@ token file, --no-personal-data and the exit status 2 of bad invocations.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,9 +24,11 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from atlas_graph.build import build, serialize
+from atlas_graph.build import build
 from atlas_graph.queries import run_named_query
+from atlas_graph.rdf_files import serialize
 from atlas_graph.sources import default_sources, open_sources
+from tests.pages_data import expected_figures
 from tests.web_server import free_port
 
 FIXTURES = Path(__file__).parent / "fixtures" / "records"
@@ -133,6 +136,49 @@ def test_no_personal_data(tmp_path):
         client.setReturnFormat(JSON)
         assert client.queryAndConvert()["results"]["bindings"] == []
         assert b"mailto:" not in fetch(f"{url}/data.nt")[2]
+
+
+def figures_shown(html: str) -> dict[str, str]:
+    """The home page's headline figures as it prints them (French: narrow no-break spaces)."""
+    found = dict(re.findall(r'data-figure="(\w+)"><span class="figure">([^<]*)</span>', html))
+    assert {"projects", "french", "foreign", "funders", "total"} <= set(found), found
+    return found
+
+
+def french(number: object) -> str:
+    return f"{int(number):,}".replace(",", "\u202f")  # type: ignore[call-overload]
+
+
+def test_home_page_figures_from_the_first_request(server):
+    status, media_type, body = fetch(f"{server}/", accept="text/html")  # the figures started at start-up
+    assert (status, media_type) == (200, "text/html")
+    expected = expected_figures(build([*default_sources(), FIXTURES]).dataset)
+    shown = figures_shown(body.decode())
+    assert {name: shown[name] for name in ("projects", "french", "foreign", "funders")} == {
+        name: french(expected[name]) for name in ("projects", "french", "foreign", "funders")}
+    assert shown["total"] == f"{french(sum(expected['years'].values()))} €"
+
+
+def test_update_before_the_first_request_is_in_the_home_page(tmp_path):
+    token = tmp_path / "token.txt"
+    token.write_text("s3cret\n")
+    with serving("--enable-update", "--token-file", str(token)) as url:  # the bundled record: 1 project
+        update = (b"INSERT DATA { GRAPH <urn:g> { <urn:p> a <https://w3id.org/atlas-coop/ontology#Partnership> } }")
+        assert fetch(f"{url}/sparql", data=update, headers={"Content-Type": "application/sparql-update",
+                                                            "Authorization": "Bearer s3cret"})[0] == 204
+        assert figures_shown(fetch(f"{url}/", accept="text/html")[2].decode())["projects"] == "2"
+
+
+def test_serve_imports_neither_flask_nor_validation_before_its_workers_start():
+    """What ``serve`` imports before it forks its query workers and starts the home page's queries."""
+    code = ("import sys, atlas_graph.cli, atlas_graph.web.config, atlas_graph.web.figures, atlas_graph.web.serve, "
+            "atlas_graph.web.setup; print(sorted(m for m in ('flask', 'jinja2', 'pyshacl', 'atlas_graph.validate', "
+            "'atlas_graph.web.app') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]"
+    loaded = subprocess.run([sys.executable, "-c", "import sys, atlas_graph.web as w; w.create_app; "
+                             "print('flask' in sys.modules)"], capture_output=True, text=True, timeout=60, check=True)
+    assert loaded.stdout.strip() == "True"  # the app's names still come from atlas_graph.web
 
 
 @pytest.mark.parametrize("args, message", [

@@ -184,6 +184,26 @@ def test_max_rows(loaded, media_type):
     assert not whole.truncated
 
 
+def test_select_text_gives_the_cells_of_sparql_csv(loaded):
+    query = PREFIXES + "SELECT ?s ?t ?y WHERE { ?s atlas:title ?t OPTIONAL { ?s atlas:startYear ?y } } ORDER BY ?s"
+    assert loaded.select_text(query, ["t", "s", "y", "absent"]) == [
+        ('Eau "potable"\nà Mopti', str(P1), "2010", ""),
+        ("Jumelage", str(P2), "", ""),
+    ]
+    assert loaded.select_text(query, ["s", "t"]) == [(str(r["s"]), str(r["t"])) for r in loaded.select(query)]
+    quoted = loaded.select_text('SELECT ?a ?b WHERE { VALUES (?a ?b) { ("x, \\"y\\"" "one\\r\\ntwo") } }', ["a", "b"])
+    assert quoted == [('x, "y"', "one\r\ntwo")]
+    lone = PREFIXES + "SELECT ?y WHERE { ?s atlas:title ?t OPTIONAL { ?s atlas:startYear ?y } } ORDER BY ?y"
+    assert loaded.select_text(lone, ["y"]) == [("",), ("2010",)]  # an unbound lone value is an empty line
+    (blank,) = loaded.select_text("SELECT ?b WHERE { BIND(BNODE() AS ?b) }", ["b"])
+    assert blank[0].startswith("_:") and len(blank[0]) > 2
+    assert loaded.select_text(PREFIXES + "SELECT ?s WHERE { ?s atlas:nothing ?o }", ["s"]) == []
+    with pytest.raises(QueryError):
+        loaded.select_text("SELEC ?s WHERE { ?s ?p ?o }", ["s"])
+    with pytest.raises(QueryError):
+        loaded.select_text("ASK { ?s ?p ?o }", ["s"])
+
+
 def test_bad_iri_is_refused():
     with pytest.raises(ValueError):
         nt_term(URIRef("http://x/a> } ; DROP ALL ; INSERT DATA { <http://x/b"))

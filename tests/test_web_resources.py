@@ -15,8 +15,9 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import FOAF, RDF, SKOS
 
-from atlas_graph.build import build, serialize
+from atlas_graph.build import build
 from atlas_graph.queries import run_named_query
+from atlas_graph.rdf_files import serialize
 from atlas_graph.sources import default_sources
 from atlas_graph.web import create_app, query_pool
 from atlas_graph.web.config import WebConfig

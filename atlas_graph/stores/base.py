@@ -1,8 +1,8 @@
 """The store interface: where a built dataset lives and how it is queried.
 
 Input: RDF quads (rdflib terms) grouped by named graph, and SPARQL text with bindings.
-Output: query results as rdflib terms (for the named queries and the pages), or as bytes in a
-negotiated SPARQL results / RDF format (for the SPARQL endpoint).
+Output: query results as rdflib terms (for the pages), as rows of text (``select_text``, for the
+named queries), or as bytes in a negotiated SPARQL results / RDF format (for the SPARQL endpoint).
 
 Three implementations share this interface, chosen by a store URI (see ``open_store``):
 ``memory`` (rdflib), ``oxigraph:PATH`` / ``oxigraph:`` (embedded Oxigraph, on disk or in memory)
@@ -15,13 +15,36 @@ graphs (``default_graphs`` / ``named_graphs``), as the SPARQL 1.1 Protocol allow
 from __future__ import annotations
 
 import abc
+import csv
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rdflib.term import Identifier, Literal, URIRef
+from rdflib.term import BNode, Identifier, Literal, URIRef
 
 Binding = URIRef | Literal
 Row = dict[str, Identifier | None]
+
+
+def term_text(term: Identifier | None) -> str:
+    """A value as text, as SPARQL CSV results write it: the lexical form of a literal, the IRI of
+    a resource, ``_:id`` for a blank node, the empty string when unbound."""
+    if term is None:
+        return ""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def csv_text_rows(body: bytes, variables: Sequence[str]) -> list[tuple[str, ...]]:
+    """SPARQL CSV results -> rows of text of ``variables`` (a variable the answer lacks is empty)."""
+    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    header = next(reader, [])
+    rows: list[tuple[str, ...]] = list(map(tuple, reader))
+    if len(header) == 1:  # a row whose one value is unbound is an empty line
+        rows = [row or ("",) for row in rows]
+    picks = [header.index(v) if v in header else None for v in variables]
+    if picks == list(range(len(header))):
+        return rows
+    return [tuple("" if i is None else row[i] for i in picks) for row in rows]
 
 
 class StoreError(Exception):
@@ -82,6 +105,15 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def select(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> list[Row]:
         """Run a SELECT over the union of all graphs; rows map variable names to rdflib terms."""
+
+    def select_text(self, sparql: str, variables: Sequence[str]) -> list[tuple[str, ...]]:
+        """Run a SELECT over the union of all graphs; each row holds the text (``term_text``) of
+        ``variables``, in that order (empty for a variable the query does not bind).
+
+        For the named queries, which answer in text: stores override it to skip building rdflib
+        terms (Oxigraph and remote servers write SPARQL CSV results, read here with ``csv``).
+        """
+        return [tuple(term_text(row.get(v)) for v in variables) for row in self.select(sparql)]
 
     @abc.abstractmethod
     def ask(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> bool:

@@ -122,11 +122,12 @@ def inline_bindings(sparql: str, bindings: Mapping[str, Binding]) -> str:
     return inline_rows(sparql, list(bindings), [tuple(bindings.values())])
 
 
-def inline_rows(sparql: str, names: Sequence[str], rows: Sequence[Sequence[Binding]]) -> str:
+def inline_rows(sparql: str, names: Sequence[str], rows: Sequence[Sequence[Binding | None]]) -> str:
     """The query with ``VALUES (?names…) { rows… }`` opening its WHERE group.
 
     Terms are written by ``nt_term``, which checks them, so a value can never change the
-    query's structure. The WHERE group is the first ``WHERE {`` outside comment lines, else the first ``{``
+    query's structure; ``None`` is written ``UNDEF`` (the variable left unbound in that row).
+    The WHERE group is the first ``WHERE {`` outside comment lines, else the first ``{``
     (``ASK {…}``, ``SELECT * {…}``).
     Variables bound this way are visible in the whole WHERE group but not inside a FILTER of a
     nested group: queries use them in patterns.
@@ -139,7 +140,7 @@ def inline_rows(sparql: str, names: Sequence[str], rows: Sequence[Sequence[Bindi
         if not _VARIABLE.match(name):
             raise ValueError(f"not a SPARQL variable name: {name!r}")
     head = " ".join(f"?{name}" for name in names)
-    body = " ".join("(" + " ".join(nt_term(term) for term in row) + ")" for row in rows)
+    body = " ".join("(" + " ".join("UNDEF" if term is None else nt_term(term) for term in row) + ")" for row in rows)
     return f"{sparql[: match.end()]}\n  VALUES ({head}) {{ {body} }}{sparql[match.end():]}"
 
 

@@ -2,7 +2,8 @@
 
 Input: a query endpoint URL, optionally an update endpoint and a Graph Store Protocol endpoint,
 and credentials; triples (rdflib terms) and SPARQL text.
-Output: rows of rdflib terms parsed from SPARQL JSON results, or the server's bytes.
+Output: rows of rdflib terms parsed from SPARQL JSON results, rows of text read from its SPARQL
+CSV results (``select_text``), or the server's bytes.
 
 * Queries: SPARQL 1.1 Protocol, ``POST`` form-encoded ``query`` (plus ``default-graph-uri`` /
   ``named-graph-uri`` for a ``QueryDataset``) with an ``Accept`` header.
@@ -38,7 +39,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from rdflib.term import BNode, Identifier, Literal, URIRef
@@ -52,6 +53,7 @@ from atlas_graph.stores.base import (
     Row,
     Store,
     StoreError,
+    csv_text_rows,
 )
 from atlas_graph.stores.memory import (
     GRAPH_MEDIA_TYPES,
@@ -277,6 +279,17 @@ class RemoteStore(Store):
         if isinstance(result, bool):
             raise QueryError("expected a SELECT query, got ASK")
         return result[1]
+
+    def select_text(self, sparql: str, variables: Sequence[str]) -> list[tuple[str, ...]]:
+        """Asks for SPARQL CSV results (their cells are the text wanted); a server that cannot
+        write CSV (406) is asked for JSON."""
+        try:
+            _, body = self._post_query(sparql, "text/csv")
+        except ValueError:
+            return super().select_text(sparql, variables)
+        if body.strip() in (b"true", b"false") and b"\n" not in body:  # an ASK answer (a header ends with CRLF)
+            raise QueryError("expected a SELECT query, got ASK")
+        return csv_text_rows(body, variables)
 
     def ask(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> bool:
         result = self._json(sparql, bindings)

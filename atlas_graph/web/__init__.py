@@ -7,134 +7,44 @@ JSON (or, for browsers, HTML) message, never a traceback.
 
 There is no module-level app or graph: each call builds a new app with its own query workers
 (see ``atlas_graph.web.serve.QueryPool``; ``query_pool(app)`` returns them).
+
+The names below live in ``atlas_graph.web.app``; this package imports it (and with it Flask)
+only when one of them is first used, so that ``atlas_graph.web.serve`` can open the store and
+start the query workers before Flask is loaded (see ``serve``).
 """
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, jsonify, request
-from markupsafe import escape
-from rdflib import Graph
-from werkzeug.exceptions import HTTPException, InternalServerError, NotAcceptable
+if TYPE_CHECKING:
+    from atlas_graph.web.app import (
+        EXTENSION,
+        MAX_BODY,
+        RDF_TYPES,
+        RDFLIB_FORMATS,
+        answer,
+        create_app,
+        error_response,
+        negotiate,
+        query_pool,
+        rdf_answer,
+        web_config,
+    )
 
-from atlas_graph.web.config import WebConfig
-from atlas_graph.web.serve import QueryPool
-
-log = logging.getLogger(__name__)
-
-#: Key of this package's state in ``app.extensions``.
-EXTENSION = "atlas_graph"
-
-#: Largest request body accepted (queries, updates), in bytes.
-MAX_BODY = 16 * 1024 * 1024
-
-#: RDF media types a client may ask for -> the one served (first: the default).
-RDF_TYPES = {
-    "text/turtle": "text/turtle",
-    "application/n-triples": "application/n-triples",
-    "application/ld+json": "application/ld+json",
-    "application/rdf+xml": "application/rdf+xml",
-    "application/xml": "application/rdf+xml",
-}
-RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
-                  "application/rdf+xml": "xml"}
+__all__ = ["EXTENSION", "MAX_BODY", "RDFLIB_FORMATS", "RDF_TYPES", "answer", "create_app", "error_response",
+           "negotiate", "query_pool", "rdf_answer", "web_config"]
 
 
-def create_app(config: WebConfig) -> Flask:
-    """A Flask app serving ``config.store`` as ``config`` says."""
-    from atlas_graph.web.sparql import bp as sparql_bp
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from atlas_graph.web import app
 
-    app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
-    app.extensions[EXTENSION] = {
-        "config": config,
-        "pool": QueryPool(config.store, size=config.query_workers, timeout=config.query_timeout),
-    }
-    app.register_blueprint(sparql_bp)
-    from atlas_graph.web import api, cache, documents, resources
-
-    cache.install(app)  # per-app caches (resolver, dumps), forgotten after each update
-    for linked_data_bp in (api.bp, resources.bp, documents.bp):
-        app.register_blueprint(linked_data_bp)
-    from atlas_graph.web import i18n, pages
-
-    i18n.init_app(app)
-    app.register_blueprint(pages.bp)  # /, /query, /network, /network.graphml
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Exception, _unexpected_error)
-    return app
+        value = getattr(app, name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def web_config(app: Flask | None = None) -> WebConfig:
-    """The ``WebConfig`` of ``app`` (default: the current app)."""
-    from flask import current_app
-
-    return (app or current_app).extensions[EXTENSION]["config"]
-
-
-def query_pool(app: Flask | None = None) -> QueryPool:
-    """The query worker pool of ``app`` (default: the current app)."""
-    from flask import current_app
-
-    return (app or current_app).extensions[EXTENSION]["pool"]
-
-
-def negotiate(offers: dict[str, str]) -> str:
-    """The media type to serve: ``offers`` maps each type a client may ask for to the type served
-    (its first entry is the default, used without an Accept header). Accept q-values and
-    wildcards count; ties go to the earlier offer. 406 (NotAcceptable) when none is acceptable."""
-    if not request.headers.get("Accept"):
-        return next(iter(offers.values()))
-    best = request.accept_mimetypes.best_match(list(offers))
-    if best is None:
-        served = ", ".join(dict.fromkeys(offers.values()))
-        raise NotAcceptable(f"no acceptable format; this answer can be served as {served}")
-    return offers[best]
-
-
-def answer(body: bytes, media_type: str, status: int = 200) -> Response:
-    """A negotiated answer: ``body`` as ``media_type`` (UTF-8), with ``Vary: Accept``."""
-    response = Response(body, status=status, content_type=f"{media_type}; charset=utf-8")
-    response.vary.add("Accept")
-    return response
-
-
-def rdf_answer(graph: Graph) -> Response:
-    """``graph`` serialised in the RDF format the client prefers (Turtle by default)."""
-    media_type = negotiate(RDF_TYPES)
-    return answer(graph.serialize(format=RDFLIB_FORMATS[media_type], encoding="utf-8"), media_type)
-
-
-def error_response(status: int, title: str, message: str, headers: Any = None) -> Response:
-    """A short error answer: HTML when the client prefers it, else JSON ``{status, error, message}``."""
-    accept = request.accept_mimetypes
-    if accept and accept["text/html"] > accept["application/json"]:
-        body = (
-            f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{status} {escape(title)}</title>"
-            f"</head>\n<body><h1>{status} {escape(title)}</h1>\n<p>{escape(message)}</p></body></html>\n"
-        )
-        response = Response(body, status=status, mimetype="text/html")
-    else:
-        response = jsonify({"status": status, "error": title, "message": message})
-        response.status_code = status
-    for name, value in headers or ():
-        if name.lower() != "content-type":
-            response.headers[name] = value
-    return response
-
-
-def _http_error(exc: HTTPException) -> Response:
-    if isinstance(exc, InternalServerError):
-        return _unexpected_error(exc.original_exception or exc)
-    return error_response(exc.code or 500, exc.name, exc.description or exc.name, exc.get_headers())
-
-
-def _unexpected_error(exc: BaseException) -> Response:
-    log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
-    return error_response(500, "Internal Server Error", "The server failed to answer; the error was logged.")
-
-
-__all__ = ["EXTENSION", "RDF_TYPES", "answer", "create_app", "error_response", "negotiate", "query_pool", "rdf_answer",
-           "web_config"]
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

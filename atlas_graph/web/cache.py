@@ -3,6 +3,9 @@
 Input: a Flask app (its ``WebConfig`` and ``QueryPool``). Output:
 
 * ``cached(key, make)`` - ``make()`` computed once per app and kept until the data changes;
+* ``preload(app, key, pending)`` - the value of ``key`` is already being computed (``pending``:
+  anything with ``result()``, e.g. ``figures.Background``): ``cached`` waits for it instead of
+  calling ``make()``, and calls ``make()`` after all if it failed;
 * ``invalidate(app)`` - forget everything (called after each SPARQL update through ``/sparql``
   by the hook ``install(app)`` registers);
 * ``reader()`` - an object with the ``select`` of a ``Store`` that runs in the app's
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g
@@ -29,6 +32,7 @@ from atlas_graph.web import query_pool
 
 KEY = "atlas_graph.cache"
 T = TypeVar("T")
+_MISSING: Any = object()
 
 
 #: How many query answers are kept (the most recently used), per app.
@@ -43,6 +47,7 @@ class _State:
         self.lock = threading.Lock()
         self.values: dict[str, Any] = {}
         self.answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self.pending: dict[str, Any] = {}
         self.generation = 0
 
 
@@ -52,12 +57,27 @@ def _state(app: Flask | None = None) -> _State:
 
 
 def cached(key: str, make: Callable[[], T]) -> T:
-    """``make()`` once per app and data generation (a failure is not kept)."""
+    """``make()`` once per app and data generation (a failure is not kept), or the value
+    preloaded for ``key`` (see ``preload``)."""
     state = _state()
     with state.lock:
         if key in state.values:
             return state.values[key]
         generation = state.generation
+        pending = state.pending.get(key)
+    if pending is not None:
+        try:
+            value = pending.result()  # outside the lock, like make()
+        except Exception:  # noqa: BLE001 - a failed preload is not kept: make() below
+            value = _MISSING
+        with state.lock:
+            if state.pending.get(key) is pending:
+                del state.pending[key]
+            if value is not _MISSING and state.generation == generation:
+                state.values.setdefault(key, value)
+                return state.values[key]
+        if value is not _MISSING:
+            return value
     value = make()  # outside the lock: a slow dump does not block other cached reads
     with state.lock:
         if state.generation == generation:
@@ -66,12 +86,22 @@ def cached(key: str, make: Callable[[], T]) -> T:
     return value
 
 
+def preload(app: Flask, key: str, pending: Any) -> None:
+    """Let ``cached(key, …)`` of ``app`` take ``pending.result()``, a value computed from the data as
+    it is now (started before the app served anything), instead of computing it again."""
+    state = _state(app)
+    with state.lock:
+        if key not in state.values:
+            state.pending[key] = pending
+
+
 def invalidate(app: Flask | None = None) -> None:
     """Forget every cached value of ``app`` (default: the current app)."""
     state = _state(app)
     with state.lock:
         state.values.clear()
         state.answers.clear()
+        state.pending.clear()
         state.generation += 1
 
 
@@ -107,14 +137,17 @@ def install(app: Flask) -> None:
 
 
 class PoolReader:
-    """The ``select`` of a store, run in a ``QueryPool`` worker (what ``Resolver`` and
-    ``run_named_query`` call)."""
+    """The ``select`` and ``select_text`` of a store, run in a ``QueryPool`` worker (what
+    ``Resolver`` and ``run_named_query`` call)."""
 
     def __init__(self, pool: Any) -> None:
         self.pool = pool
 
     def select(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> list[Row]:
         return self.pool.call("select", sparql, dict(bindings) if bindings else None)
+
+    def select_text(self, sparql: str, variables: Sequence[str]) -> list[tuple[str, ...]]:
+        return self.pool.call("select_text", sparql, list(variables))
 
 
 def reader() -> PoolReader:

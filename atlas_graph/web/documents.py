@@ -9,7 +9,7 @@ Output:
   browsers, the Turtle file as it is otherwise (or JSON-LD / N-Triples by ``Accept``);
 * ``/shapes``: the Turtle of every ``shapes/*.ttl`` merged (an HTML listing for browsers);
 * ``/data.*``: the whole dataset, byte for byte what ``atlas-graph build`` writes for the same
-  sources (``atlas_graph.build.serialize`` of a ``Dataset`` made from ``store.quads()``), cached
+  sources (``atlas_graph.rdf_files.serialize`` of a ``Dataset`` made from ``store.quads()``), cached
   per app until an update.
 
 The ``ontology/`` and ``shapes/`` folders are found by ``atlas_graph.resources_paths``.
@@ -21,7 +21,7 @@ from flask import Blueprint, Response, render_template
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
 from werkzeug.exceptions import NotFound
 
-from atlas_graph.build import serialize
+from atlas_graph.rdf_files import serialize
 from atlas_graph.resources_paths import ontology_path, shape_files
 from atlas_graph.web import answer, negotiate, web_config
 from atlas_graph.web.cache import cached

@@ -7,15 +7,14 @@ Output: pages in French by default (English on request) built from ``templates/*
 local static files only; ``/network.graphml`` answers ``application/graphml+xml``.
 
 The figures come from SPARQL queries in ``atlas_graph/queries/internal/*.rq`` run in the app's
-query pool (so the time limit applies) and are cached per app until the data changes
-(``atlas_graph.web.cache``). Parameters go into queries as bindings, never as text.
+query pool (so the time limit applies; the home page's three at the same time, see
+``atlas_graph.web.figures``) and are cached per app until the data changes
+(``atlas_graph.web.cache``; ``serve`` starts the home page's before the first request).
+Parameters go into queries as bindings, never as text.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -24,8 +23,11 @@ from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.routing import RequestRedirect
 
 from atlas_graph.queries import UnknownValue, registry
-from atlas_graph.web import answer, web_config
+from atlas_graph.web import answer, query_pool, web_config
 from atlas_graph.web.cache import cached, reader, resolver
+from atlas_graph.web.figures import compute as compute_figures
+from atlas_graph.web.figures import number as _number
+from atlas_graph.web.figures import sparql as _sparql
 from atlas_graph.web.i18n import current_lang, translate
 from atlas_graph.web.network import Network, build_network, local_path, to_graphml
 
@@ -39,11 +41,8 @@ FRENCH_COLOUR = "#1f4e8c"
 PALETTE = ["#d95f02", "#1b9e77", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#7570b3", "#e41a1c",
            "#17becf", "#8c564b", "#bcbd22", "#f781bf"]
 DEFAULT_HOPS = 2
-
-
-@cache
-def _sparql(name: str) -> str:
-    return resources.files("atlas_graph.queries").joinpath(f"internal/{name}.rq").read_text(encoding="utf-8")
+#: Key of the home page's figures in the app's cache (``serve`` preloads it).
+FIGURES_KEY = "pages.figures"
 
 
 def _select(name: str, bindings: dict[str, Any] | None = None) -> list:
@@ -51,34 +50,9 @@ def _select(name: str, bindings: dict[str, Any] | None = None) -> list:
 
 
 # -- figures ------------------------------------------------------------------------------------
-def _number(value: Any) -> int | Decimal:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return 0
-    return int(number) if number == number.to_integral_value() else number
-
-
-def _compute_figures() -> dict[str, Any]:
-    counts = _select("home-counts")
-    row = counts[0] if counts else {}
-    figures: dict[str, Any] = {key: _number(row.get(key, 0)) for key in ("projects", "french", "foreign",
-                                                                         "funders", "lines")}
-    figures["countries"] = [
-        {"iri": str(r["country"]) if r.get("country") else "", "iso": str(r.get("iso") or ""),
-         "fr": str(r.get("label_fr") or r.get("iso") or "?"),
-         "en": str(r.get("label_en") or r.get("label_fr") or r.get("iso") or "?"), "n": _number(r["n"])}
-        for r in _select("home-countries")
-    ]
-    figures["years"] = [{"year": str(r["year"]), "total": _number(r["total"]), "lines": _number(r["lines"])}
-                        for r in _select("home-years")]
-    figures["total"] = sum((y["total"] for y in figures["years"]), 0)
-    return figures
-
-
 def figures() -> dict[str, Any]:
     """The home page's figures (counts, foreign collectivities by country, money by year), cached."""
-    return cached("pages.figures", _compute_figures)
+    return cached(FIGURES_KEY, lambda: compute_figures(query_pool()))
 
 
 def country_names(lang: str) -> dict[str, str]:
@@ -204,4 +178,4 @@ def network_graphml() -> Response:
     return response
 
 
-__all__ = ["bp", "country_names", "figures", "format_number", "named_queries"]
+__all__ = ["FIGURES_KEY", "bp", "country_names", "figures", "format_number", "named_queries"]

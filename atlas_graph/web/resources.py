@@ -19,8 +19,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from werkzeug.exceptions import NotFound
 
-from atlas_graph.build import prefixes
 from atlas_graph.queries import QueryUsageError, UnknownValue
+from atlas_graph.rdf_files import prefixes
 from atlas_graph.web import answer, negotiate, web_config
 from atlas_graph.web.api import run_table
 from atlas_graph.web.cache import reader

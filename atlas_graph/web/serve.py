@@ -184,16 +184,31 @@ class QueryPool:
 
 
 def serve(config: Any, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
-    """Serve ``create_app(config)`` with waitress on ``host:port`` until interrupted."""
-    import waitress
+    """Serve ``create_app(config)`` with waitress on ``host:port`` until interrupted.
 
-    from atlas_graph.web import create_app, query_pool
+    To be ready sooner, the query workers are forked and the home page's figures started in them
+    (``figures.compute``, in a background thread) before Flask and the app are even imported;
+    the app takes the figures when the first request asks for them (``cache.preload``)."""
+    import gc
 
-    app = create_app(config)
-    pool = query_pool(app)
-    pool.start()  # fork the workers now, before waitress starts its threads
-    log.info("serving on http://%s:%d/ (%d query workers, timeout %g s)", host, port, pool.size, pool.timeout)
+    from atlas_graph import paused_gc
+    from atlas_graph.web.figures import Background, compute
+
+    pool = QueryPool(config.store, size=config.query_workers, timeout=config.query_timeout)
+    gc.freeze()  # what exists now stays shared with the workers: their collector will not touch it
+    pool.start()  # fork the workers now, before any thread (and before Flask is loaded)
     try:
+        home_figures = Background(lambda: compute(pool), "atlas-home-figures")
+        with paused_gc():
+            import waitress
+
+            from atlas_graph.web import cache, create_app
+            from atlas_graph.web.pages import FIGURES_KEY
+
+            app = create_app(config, pool=pool)
+        cache.preload(app, FIGURES_KEY, home_figures)
+        Background(lambda: app.jinja_env.get_template("home.html"), "atlas-templates")  # compiled while waiting
+        log.info("serving on http://%s:%d/ (%d query workers, timeout %g s)", host, port, pool.size, pool.timeout)
         waitress.serve(app, host=host, port=port, threads=threads, ident="atlas-graph")
     finally:
         pool.close()

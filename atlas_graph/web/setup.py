@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from atlas_graph.build import Build
 from atlas_graph.identity import DEFAULT_BASE_IRI
-from atlas_graph.sources import open_sources
 from atlas_graph.stores import Store, open_store
-from atlas_graph.stores.oxigraph import OxigraphStore
+
+if TYPE_CHECKING:  # building records is imported only when there are sources to build
+    from atlas_graph.build import Build
 
 REMOVE_PERSONAL_DATA = """PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 DELETE { GRAPH ?g { ?person ?p ?o } }
@@ -51,12 +52,16 @@ def served_store(
         on_disk = store_uri.strip().startswith("oxigraph:") and store_uri.strip() != "oxigraph:"
         store = open_store(store_uri, read_only=on_disk and not writable)
         if not personal_data:
+            from atlas_graph.stores.oxigraph import OxigraphStore
+
             copy = OxigraphStore(None)
             copy.load_quads(store.quads())
             store.close()
             store = copy
         result = None
     else:
+        from atlas_graph.sources import open_sources
+
         store, result = open_sources(list(sources), store_uri=store_uri or "oxigraph:", base_iri=base_iri,
                                      personal_data=personal_data)
     if not personal_data:
