@@ -46,6 +46,7 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 from rdflib.term import Identifier
 
+from . import paused_gc
 from .build import build_dataset, record_files
 from .identity import DEFAULT_BASE_IRI, Minter
 from .parse import parse_bytes, record_id
@@ -142,6 +143,7 @@ def _clear(store: Store, minter: Minter, meta: MetaGraph) -> None:
             store.drop_graph(graph)
 
 
+@paused_gc()  # a load of the whole Atlas makes millions of long-lived objects (see paused_gc)
 def load(
     sources: Iterable[Path],
     store: Store,

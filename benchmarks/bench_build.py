@@ -36,7 +36,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, nargs="+", default=[1000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--load-runs", type=int, default=None, help="runs of load (default: --runs; 0: none)")
     args = parser.parse_args()
+    load_runs = args.runs if args.load_runs is None else args.load_runs
     with tempfile.TemporaryDirectory() as tmp:
         for count in args.records:
             records = Path(tmp) / f"synth{count}"
@@ -47,14 +49,19 @@ def main() -> None:
                 wall, peak = timed([*CLI, "build", str(records), "-o", f"{tmp}/out{count}.nq"])
                 builds.append(wall)
                 peaks.append(peak)
+                if run >= load_runs:
+                    continue
                 store = Path(tmp) / f"store{count}-{run}"
                 wall, _ = timed([*CLI, "load", str(records), "--store", f"oxigraph:{store}"])
                 loads.append(wall)
                 shutil.rmtree(store, ignore_errors=True)
-            build, load = statistics.median(builds), statistics.median(loads)
+            build = statistics.median(builds)
             print(f"{count} records: build {build:.1f} s ({count / build:.0f} records/s, peak of runs "
-                  f"{max(peaks):.0f} MB), load into a new oxigraph store {load:.1f} s "
-                  f"({count / load:.0f} records/s); median of {args.runs}")
+                  f"{max(peaks):.0f} MB; runs {', '.join(f'{b:.1f}' for b in builds)}), median of {args.runs}")
+            if loads:
+                load = statistics.median(loads)
+                print(f"{count} records: load into a new oxigraph store {load:.1f} s ({count / load:.0f} records/s), "
+                      f"median of {len(loads)}")
 
 
 if __name__ == "__main__":
