@@ -40,8 +40,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -52,6 +50,8 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from proctree import stop, usage
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTNERS = (ROOT / "atlas_graph" / "queries" / "partners.rq").read_text(encoding="utf-8")
@@ -147,42 +147,6 @@ def batch(url: str, query: str | None, accept: str, clients: int, requests: int,
             "rps": len(latencies) / wall, "failures": failures, "rows": rows}
 
 
-def descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it (from /proc/*/stat parent ids)."""
-    parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
-            parents.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(parents.get(current, []))
-    return found
-
-
-def memory(pid: int) -> dict:
-    """Summed VmRSS and Pss (MB) of ``pid`` and its descendants, and how many processes."""
-    rss = pss = 0
-    pids = descendants(pid)
-    for each in pids:
-        try:
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    rss += int(line.split()[1])
-            for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-        except OSError:
-            pass
-    return {"processes": len(pids), "rss_mb": rss / 1024, "pss_mb": pss / 1024}
-
-
 def start_server(command: str, base: str, limit: float = 600.0) -> tuple[subprocess.Popen, float]:
     """Start ``command`` (own session), poll GET ``base``/ until 200; the process and seconds taken."""
     start = time.perf_counter()
@@ -198,19 +162,8 @@ def start_server(command: str, base: str, limit: float = 600.0) -> tuple[subproc
         except OSError:
             pass
         time.sleep(0.02)
-    stop_server(process)
+    stop(process)
     raise SystemExit(f"{command!r} not ready after {limit} s")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def main() -> None:
@@ -244,10 +197,10 @@ def main() -> None:
         if args.atlas_cmd:
             atlas_process, seconds = start_server(args.atlas_cmd, atlas)
             started.append(atlas_process)
-            mem = memory(atlas_process.pid)
+            mem = usage(atlas_process.pid)
             print(f"atlas-graph ready (first 200 on GET /) in {seconds:.2f} s; after start-up "
-                  f"{mem['processes']} processes, VmRSS summed {mem['rss_mb']:.0f} MB, "
-                  f"Pss summed {mem['pss_mb']:.0f} MB")
+                  f"{mem.processes} processes, VmRSS summed {mem.rss_mb:.0f} MB, "
+                  f"Pss summed {mem.pss_mb:.0f} MB")
         sys.stdout.flush()
 
         ranked = select(oxi + "/query", PICK)
@@ -310,12 +263,12 @@ def main() -> None:
                 line += f"   p50 x{p50 / o50:.2f}  p95 x{p95 / o95:.2f}  rps x{orps / rps:.2f} (oxigraph/atlas)"
             print(line)
         if atlas_process is not None:
-            mem = memory(atlas_process.pid)
-            print(f"atlas-graph after the load: {mem['processes']} processes, VmRSS summed {mem['rss_mb']:.0f} MB, "
-                  f"Pss summed {mem['pss_mb']:.0f} MB")
+            mem = usage(atlas_process.pid)
+            print(f"atlas-graph after the load: {mem.processes} processes, VmRSS summed {mem.rss_mb:.0f} MB, "
+                  f"Pss summed {mem.pss_mb:.0f} MB")
     finally:
         for process in reversed(started):
-            stop_server(process)
+            stop(process)
 
 
 if __name__ == "__main__":

@@ -26,14 +26,14 @@ Run from the project root:
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
-import signal
 import statistics
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
+
+from proctree import descendants, stop, usage
 
 ATLAS = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "atlas-graph")
 
@@ -47,56 +47,6 @@ def ready(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
-
-
-def descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it (from the parent ids of /proc/*/stat)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            children.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
-
-
-def memory(pid: int) -> tuple[int, float, float, float]:
-    """Processes, summed VmRSS (MB), summed Pss (MB) and CPU seconds used (the processes' own
-    and their reaped children's) of ``pid`` and its descendants."""
-    rss = pss = ticks = 0
-    pids = descendants(pid)
-    for each in pids:
-        try:
-            stat = Path(f"/proc/{each}/stat").read_text()
-            ticks += sum(int(field) for field in stat[stat.rindex(")") + 2:].split()[11:15])
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    rss += int(line.split()[1])
-            for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-        except OSError:
-            pass
-    return len(pids), rss / 1024, pss / 1024, ticks / os.sysconf("SC_CLK_TCK")
-
-
-def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            pass
 
 
 def start_once(command: list[str], url: str, workers: int, settle: float, limit: float) -> tuple[float, tuple]:
@@ -115,7 +65,7 @@ def start_once(command: list[str], url: str, workers: int, settle: float, limit:
         deadline = time.perf_counter() + settle
         while len(descendants(process.pid)) < workers + 1 and time.perf_counter() < deadline:
             time.sleep(0.05)
-        return seconds, memory(process.pid)
+        return seconds, tuple(usage(process.pid))
     finally:
         stop(process)
 
