@@ -10,7 +10,11 @@ How: pyshacl, always over in-memory rdflib graphs, against ``shapes/atlas.shapes
   so they are spread over a process pool (``workers``, default: the CPU count);
 * the actors graph (with the countries it uses) and the vocabulary graph are checked once, in
   chunks over the same pool, since actors are shared by records;
-* the rules that span records (``shapes/corpus.shapes.ttl``) run once on the actors graph.
+* the rules that span records (``shapes/corpus.shapes.ttl``) run once on the actors graph, as
+  one more task of the pool.
+
+The pool forks: its workers inherit the dataset and the parsed shapes, only graph IRIs travel to
+them. One pyshacl run validates the union of 96 records' units (one task); the longest go first.
 
 ``validate_record`` re-checks one record and the actors it references (incremental). Problems
 of the build with severity "error" (a value that cannot be represented: 31/02/2012, an unknown
@@ -22,6 +26,7 @@ allowed), 1 at least one violation, 2 an input file or a shapes file cannot be r
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
@@ -36,21 +41,17 @@ from .build import Build
 from .namespaces import ATLAS
 from .records import Problem
 from .report import BUILD_SHAPE, Finding, Report, findings_of, source_file
-from .shacl import ValidationInputError, load_shapes
+from .shacl import IndexedGraph, ValidationInputError, load_shapes, prepare
 from .shacl import run as run_shapes
 from .stores.base import Store
 
 SHAPES_FILES = ("atlas.shapes.ttl", "corpus.shapes.ttl")
-_RECORDS_PER_TASK = 16
+_RECORDS_PER_TASK = 96
 _ACTORS_PER_CHUNK = 2000
 _SERIAL_BELOW = 40  # records: below this, no process pool
 
 
 # -- units of work ----------------------------------------------------------------------------
-def _graph() -> Graph:
-    return Graph()
-
-
 Graphs = dict[URIRef, list[tuple[Node, Node, Node]]]  # named graph IRI -> its triples (Build.graphs)
 
 
@@ -85,9 +86,14 @@ class _Shared:
         for shared in (self.actors, self.vocabulary):
             for s, p, o in graphs.get(shared, ()):  # type: ignore[arg-type]
                 self.description.setdefault(s, []).append((p, o))
+        #: the subjects of the actors graph, in a stable order (sliced into chunks)
+        self.actor_subjects = sorted({s for s, _, _ in graphs.get(self.actors, ())})  # type: ignore[arg-type]
+        self.actor_set = frozenset(self.actor_subjects)
 
     def files_of(self, nodes: set[str]) -> dict[str, tuple[str, ...]]:
         """The record files whose graphs mention these nodes (as object or subject)."""
+        if not nodes:
+            return {}
         found: dict[str, set[str]] = {n: set() for n in nodes}
         # a person is mentioned by a record through the memberships that record was read for
         via: dict[str, set[str]] = {n: {n} for n in nodes}
@@ -116,46 +122,42 @@ def _shared(dataset: Dataset | Graphs) -> _Shared:
     return _SHARED[id(dataset)]
 
 
-def _graph_ids_cached(dataset: Dataset | Graphs) -> tuple[list[URIRef], URIRef | None, URIRef | None]:
-    shared = _shared(dataset)
-    return shared.records, shared.actors, shared.vocabulary
-
-
-def record_unit(dataset: Dataset | Graphs, graph_id: URIRef, data: Graph | None = None) -> tuple[Graph, set[Node]]:
+def record_unit(dataset: Dataset | Graphs, graph_id: URIRef, data: IndexedGraph | None = None,
+                described: set[Node] | None = None) -> tuple[IndexedGraph, set[Node]]:
     """A record graph with the descriptions of the actors and concepts it references (added to
-    ``data`` when given); and the record's own nodes, the focus nodes."""
+    ``data`` when given, but for the nodes in ``described``, which it extends); and the record's
+    own nodes, the focus nodes."""
     shared = _shared(dataset)
     description = shared.description
-    data = data if data is not None else _graph()
+    data = data if data is not None else IndexedGraph()
     focus: set[Node] = set()
     referenced: set[Node] = set()
-    for s, p, o in shared.graphs[graph_id]:
-        data.add((s, p, o))
+    triples = shared.graphs[graph_id]
+    for s, _, o in triples:
         # a shared node the record says something about (a membership read from it) is checked
         # with the actors graph, not here
         (referenced if s in description else focus).add(s)
         if isinstance(o, URIRef):
             referenced.add(o)
-    for node in referenced - focus:
-        for p, o in description.get(node, ()):
-            data.add((node, p, o))
+    data.index.load(triples)
+    referenced -= focus
+    if described is not None:
+        referenced -= described
+        described |= referenced
+    for node in referenced:
+        data.index.load((node, p, o) for p, o in description.get(node, ()))
     return data, focus
 
 
-_DATASET: Dataset | Graphs | None = None  # the dataset the pool's workers inherit (fork)
-
-
-def _validate_records(graph_ids: Sequence[URIRef], dataset: Dataset | Graphs | None = None) -> list[Finding]:
+def _validate_records(graph_ids: Sequence[URIRef], dataset: Dataset | Graphs) -> list[Finding]:
     """Records validated together: the union of their units, each node keeping its record's file.
 
     Record units are independent (a record's nodes only reference shared actors and concepts), so
     validating their union gives the results of validating each alone, for one pyshacl call.
     """
-    dataset = dataset if dataset is not None else _DATASET
-    assert dataset is not None
-    data, focus, file_of = _graph(), set(), {}
+    data, focus, file_of, described = IndexedGraph(), set(), {}, set()
     for graph_id in graph_ids:
-        _, own = record_unit(dataset, graph_id, data)
+        _, own = record_unit(dataset, graph_id, data, described)
         project = next((n for n in own if (n, RDF.type, ATLAS.Partnership) in data), graph_id)
         file = source_file(data, project)
         file_of.update((node, file) for node in own)
@@ -164,44 +166,60 @@ def _validate_records(graph_ids: Sequence[URIRef], dataset: Dataset | Graphs | N
     return [Finding(file_of.get(URIRef(f.focus), ""), *_fields(f)[1:]) for f in found]
 
 
-def _graph_from(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
-    data = _graph()
-    for triple in triples:
-        data.add(triple)
-    return data
-
-
 #: Properties of actors and memberships whose values are described elsewhere (concepts, people,
 #: organisations): their descriptions come along when a node is checked.
 _SHARED_LINKS = frozenset({ATLAS.country, ORG.role, ORG.member, ORG.organization})
 
 
-def _validate_shared(chunk: tuple[str, int, int], dataset: Dataset | Graphs | None = None) -> list[Finding]:
-    """A slice of the actors graph (with the countries it uses), or the vocabulary graph."""
+def _validate_shared_nodes(nodes: Iterable[Node], shared: _Shared) -> list[Finding]:
+    """Actors (and memberships, people…) of the actors graph, with the descriptions they link to."""
+    nodes = list(nodes)
+    description = shared.description
+    triples = []
+    for s in nodes:
+        for p, o in description.get(s, ()):
+            triples.append((s, p, o))
+            if p in _SHARED_LINKS:  # a country, or the role of a membership: add its description
+                triples.extend((o, p2, o2) for p2, o2 in description.get(o, ()))
+    data = IndexedGraph(triples)
+    return findings_of(run_shapes(data, "atlas.shapes.ttl", nodes), data, load_shapes("atlas.shapes.ttl"), "")
+
+
+Task = tuple[str, tuple[object, ...]]
+_DATASET: Dataset | Graphs | None = None  # the dataset the pool's workers inherit (fork)
+
+
+def _run_task(task: Task, dataset: Dataset | Graphs | None = None) -> list[Finding]:
+    """One unit of work: ("records", graph IRIs), ("actors", (start, stop)), ("vocabulary", ())
+    or ("corpus", ()). In a pool's worker, the dataset is the one inherited from the parent."""
     dataset = dataset if dataset is not None else _DATASET
     assert dataset is not None
     shared = _shared(dataset)
-    kind, start, stop = chunk
+    kind, args = task
+    if kind == "records":
+        return _validate_records(args, dataset)  # type: ignore[arg-type]
+    if kind == "actors":
+        start, stop = args
+        return _validate_shared_nodes(shared.actor_subjects[start:stop], shared)  # type: ignore[misc]
     if kind == "vocabulary":
-        data = _graph_from(shared.graphs.get(shared.vocabulary, ()))  # type: ignore[arg-type]
+        data = IndexedGraph(shared.graphs.get(shared.vocabulary, ()))  # type: ignore[arg-type]
         return findings_of(run_shapes(data, "atlas.shapes.ttl"), data, load_shapes("atlas.shapes.ttl"), "")
-    subjects = sorted({s for s, _, _ in shared.graphs.get(shared.actors, ())})[start:stop]  # type: ignore[arg-type]
-    data = _graph()
-    for s in subjects:
-        for p, o in shared.description.get(s, ()):
-            data.add((s, p, o))
-            if p in _SHARED_LINKS:  # a country, or the role of a membership: add its description
-                for p2, o2 in shared.description.get(o, ()):
-                    data.add((o, p2, o2))
-    return findings_of(run_shapes(data, "atlas.shapes.ttl", subjects), data, load_shapes("atlas.shapes.ttl"), "")
-
-
-def _validate_corpus(dataset: Dataset | Graphs) -> list[Finding]:
-    shared = _shared(dataset)
-    if shared.actors is None:
+    if shared.actors is None:  # corpus: the rules across records, on the actors graph
         return []
-    data = _graph_from(shared.graphs[shared.actors])
-    return findings_of(run_shapes(data, "corpus.shapes.ttl", advanced=True), data, load_shapes("corpus.shapes.ttl"), "")
+    data = IndexedGraph(shared.graphs[shared.actors])
+    return findings_of(run_shapes(data, "corpus.shapes.ttl"), data, load_shapes("corpus.shapes.ttl"), "")
+
+
+def _tasks(shared: _Shared, corpus: bool) -> list[Task]:
+    """The units of work, the longest first (the corpus rules, then the actors, then the records)."""
+    tasks: list[Task] = [("corpus", ())] if corpus else []
+    n_actors = len(shared.actor_subjects)
+    tasks += [("actors", (i, i + _ACTORS_PER_CHUNK)) for i in range(0, n_actors, _ACTORS_PER_CHUNK)]
+    if shared.vocabulary is not None:
+        tasks.append(("vocabulary", ()))
+    records = shared.records
+    tasks += [("records", tuple(records[i:i + _RECORDS_PER_TASK])) for i in range(0, len(records), _RECORDS_PER_TASK)]
+    return tasks
 
 
 def _attribute(findings: list[Finding], dataset: Dataset | Graphs) -> list[Finding]:
@@ -231,35 +249,32 @@ def validate_dataset(dataset: Dataset | Graphs, workers: int | None = None, corp
     """
     global _DATASET
     shared = _shared(dataset)
-    records = shared.records
-    if not records and shared.actors is None and shared.vocabulary is None:
-        return validate_graph(_graph_from(t for triples in shared.graphs.values() for t in triples))
-    record_tasks = [records[i:i + _RECORDS_PER_TASK] for i in range(0, len(records), _RECORDS_PER_TASK)]
-    n_actors = len({s for s, _, _ in shared.graphs.get(shared.actors, ())})  # type: ignore[arg-type]
-    shared_tasks = [("actors", i, i + _ACTORS_PER_CHUNK) for i in range(0, n_actors, _ACTORS_PER_CHUNK)]
-    if shared.vocabulary is not None:
-        shared_tasks.append(("vocabulary", 0, 0))
+    if not shared.records and shared.actors is None and shared.vocabulary is None:
+        return validate_graph(IndexedGraph(t for triples in shared.graphs.values() for t in triples))
+    tasks = _tasks(shared, corpus)
     workers = workers or os.cpu_count() or 1
     findings: list[Finding] = []
-    if workers == 1 or len(records) < _SERIAL_BELOW or "fork" not in multiprocessing.get_all_start_methods():
-        for task in record_tasks:
-            findings += _validate_records(task, dataset)
-        for chunk in shared_tasks:
-            findings += _validate_shared(chunk, dataset)
-    else:
-        _DATASET = dataset  # the workers inherit it (fork): only graph IRIs travel to them
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                shared_parts = pool.map(_validate_shared, shared_tasks)
-                for part in pool.map(_validate_records, record_tasks):
-                    findings += part
-                for part in shared_parts:
-                    findings += part
-        finally:
-            _DATASET = None
-    if corpus:
-        findings += _validate_corpus(dataset)
+    prepare()  # shapes parsed and queries prepared once, here: a pool's workers inherit them (fork)
+    if workers == 1 or len(shared.records) < _SERIAL_BELOW or "fork" not in multiprocessing.get_all_start_methods():
+        for task in tasks:
+            findings += _run_task(task, dataset)
+        return Report(_attribute(findings, dataset))
+    _DATASET = dataset  # the workers inherit it too: only the tasks (graph IRIs) travel to them
+    gc.freeze()  # ...and their garbage collector leaves it (millions of objects) alone
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_start_worker) as pool:
+            for part in [pool.submit(_run_task, task) for task in tasks]:
+                findings += part.result()
+    finally:
+        gc.unfreeze()
+        _DATASET = None
     return Report(_attribute(findings, dataset))
+
+
+def _start_worker() -> None:
+    # the inherited objects frozen, Python no longer spaces out full collections (0.3 s each)
+    gc.set_threshold(700, 10, 100)
 
 
 def validate_build(result: Build, workers: int | None = None, personal_data: bool = True) -> Report:
@@ -298,24 +313,15 @@ def validate_record(dataset: Dataset | Graphs, record: str | URIRef) -> Report:
     if graph_id is None:
         raise KeyError(f"no record graph {record}")
     findings = _validate_records([graph_id], dataset)
-    actors = {s for s, _, _ in shared.graphs.get(shared.actors, ())} if shared.actors else set()  # type: ignore[arg-type]
-    nodes = {o for _, _, o in shared.graphs[graph_id] if o in actors}
-    nodes |= {s for s, _, _ in shared.graphs[graph_id] if s in actors}
-    data = _graph()
-    for node in nodes:
-        for p, o in shared.description.get(node, ()):
-            data.add((node, p, o))
-            if p in _SHARED_LINKS:  # a country, or the role of a membership: add its description
-                for p2, o2 in shared.description.get(o, ()):
-                    data.add((o, p2, o2))
-    findings += findings_of(run_shapes(data, "atlas.shapes.ttl", nodes), data, load_shapes("atlas.shapes.ttl"), "")
+    nodes = {t for s, _, o in shared.graphs[graph_id] for t in (s, o) if t in shared.actor_set}
+    findings += _validate_shared_nodes(sorted(nodes), shared)
     return Report(_attribute(findings, dataset))
 
 
 def validate_graph(graph: Graph, file: str = "") -> Report:
     """Validate one graph as a whole (a Turtle file: no named graphs), corpus rules included."""
     findings = findings_of(run_shapes(graph, "atlas.shapes.ttl"), graph, load_shapes("atlas.shapes.ttl"))
-    corpus = run_shapes(graph, "corpus.shapes.ttl", advanced=True)
+    corpus = run_shapes(IndexedGraph(graph), "corpus.shapes.ttl")  # a copy: its rule adds name keys
     findings += findings_of(corpus, graph, load_shapes("corpus.shapes.ttl"))
     return Report([f if f.file else Finding(file, *_fields(f)[1:]) for f in findings])
 
@@ -381,7 +387,7 @@ def validate_files(paths: Sequence[Path], workers: int | None = None) -> Report:
     if named:
         return validate_dataset(graphs, workers)
     file = paths[0].name if len(paths) == 1 else ""
-    return validate_graph(_graph_from(t for triples in graphs.values() for t in triples), file)
+    return validate_graph(IndexedGraph(t for triples in graphs.values() for t in triples), file)
 
 
 def validate_store(store: Store, workers: int | None = None) -> Report:

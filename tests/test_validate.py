@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from atlas_graph.build import build
@@ -177,3 +177,83 @@ def test_validation_gives_the_same_answers_on_every_store(store) -> None:
     assert ("shape:FundingLine-amount", "https://w3id.org/atlas-coop/id/project/007-negative-funding/funding/3",
             "Violation") in found
     assert found == expected
+
+
+# -- the ways validation is made fast must not change what it finds ---------------------------
+ID = "https://w3id.org/atlas-coop/id/"
+VALID = (SHAPES / "valid.ttl").read_text()
+
+
+def _validate_turtle(tmp_path: Path, extra: str) -> list:  # type: ignore[type-arg]
+    path = tmp_path / "data.ttl"
+    path.write_text(VALID + "\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    "@prefix ex: <https://example.org/> .\n" + extra)
+    return validate_files([path]).findings
+
+
+def test_nested_shapes_report_each_failing_value_among_many(tmp_path: Path) -> None:
+    # sh:not, sh:node and sh:property shapes are checked once for all their value nodes: each
+    # result must still be the one of its own node
+    authorities = "".join(
+        f'<{ID}collectivity/{iri}> a org:Organization , {types} ; skos:prefLabel "{name}"@fr ;'
+        f" atlas:country country:{country} .\n"
+        for iri, types, name, country in [
+            ("fr/both", "atlas:FrenchLocalAuthority , atlas:ForeignLocalAuthority", "Bivilliers", "FRA"),
+            ("fr/fine", "atlas:FrenchLocalAuthority", "Bonneval-Test", "FRA"),
+            ("bf/in-france", "atlas:ForeignLocalAuthority", "Commune de Kaya-Test", "FRA"),
+            ("bf/unknown-country", "atlas:ForeignLocalAuthority", "Commune de Zorba", "ZZZ"),
+            ("bf/fine", "atlas:ForeignLocalAuthority", "Commune de Réo-Test", "BFA"),
+        ])
+    found = {(short(f.shape), "/".join(f.focus.rsplit("/", 2)[-2:])) for f in _validate_turtle(tmp_path, authorities)
+             if f.severity == "Violation"}
+    assert found == {("shape:FrenchLocalAuthority", "fr/both"), ("shape:ForeignLocalAuthority", "fr/both"),
+                     ("shape:ForeignLocalAuthority", "bf/in-france"),
+                     ("shape:ForeignLocalAuthority", "bf/unknown-country"), ("shape:Country", "country/ZZZ")}
+
+
+def test_sparql_constraints_apply_to_partnerships_and_their_subclasses_only(tmp_path: Path) -> None:
+    dates = 'atlas:startYear "2010"^^xsd:gYear ; atlas:endDate "2009-01-01"^^xsd:date .'
+    findings = _validate_turtle(tmp_path, f"ex:Twinning rdfs:subClassOf atlas:Partnership .\n"
+                                          f"ex:p2 a ex:Twinning ; {dates}\nex:notAProject {dates}\n")
+    ended = {f.focus for f in findings if f.shape.endswith("#Partnership-endBeforeStart")}
+    assert ended == {"https://example.org/p2"}
+
+
+def test_same_names_are_found_among_many_collectivities_without_changing_the_graph(tmp_path: Path) -> None:
+    names = [f"Test-{chr(97 + i)}{chr(97 + j)}ville" for i in range(6) for j in range(6)]
+    names += ["Ville de Saint-Éloi", "Saint Eloi", "Mairie d'Aubrac", "Aubrac"]
+    extra = "".join(f'<{ID}collectivity/fr/n{i}> a atlas:FrenchLocalAuthority , org:Organization ;'
+                    f' skos:prefLabel "{name}"@fr ; atlas:country country:FRA .\n' for i, name in enumerate(names))
+    path = tmp_path / "data.ttl"
+    path.write_text(VALID + extra)
+    graph = Graph().parse(path)
+    triples = set(graph)
+    from atlas_graph.validate import validate_graph
+
+    report = validate_graph(graph)
+    assert set(graph) == triples  # the corpus rule's name keys went to a copy
+    same = {(f.focus.rsplit("/", 1)[-1], f.value, f.message_en.split(" (")[0].rsplit("/", 1)[-1])
+            for f in report.findings if f.shape.endswith("#FrenchLocalAuthority-sameName")}
+    assert same == {("n36", "Ville de Saint-Éloi", "n37"), ("n37", "Saint Eloi", "n36"),
+                    ("n38", "Mairie d'Aubrac", "n39"), ("n39", "Aubrac", "n38")}
+
+
+def test_the_triple_index_answers_every_pattern_as_rdflib_does() -> None:
+    from atlas_graph.shacl import IndexedGraph
+
+    reference = Graph().parse(SHAPES / "valid.ttl")
+    indexed = IndexedGraph()
+    for triple in list(reference) + list(reference)[:10]:  # duplicates are added once
+        indexed.add(triple)
+    assert len(indexed) == len(reference)
+    terms = [None, *sorted({t for triple in reference for t in triple}, key=str)[::7]]
+    for s in terms:
+        for p in [None, *sorted(set(reference.predicates()), key=str)]:
+            for o in terms[:6]:
+                assert set(indexed.triples((s, p, o))) == set(reference.triples((s, p, o))), (s, p, o)
+            if s is not None and p is not None:
+                assert set(indexed.objects(s, p)) == set(reference.objects(s, p))
+                assert set(indexed.subjects(p, s)) == set(reference.subjects(p, s))
+    indexed.remove((None, RDF.type, None))
+    reference.remove((None, RDF.type, None))
+    assert set(indexed) == set(reference) and len(indexed) == len(reference)
