@@ -157,30 +157,13 @@ class TripleIndex(Store):
         spo, pos, osp = self._spo, self._pos, self._osp
         count = 0
         for s, p, o in triples:
-            po = spo.get(s)
-            if po is None:
-                po = spo[s] = {}
-            objects = po.get(p)
-            if objects is None:
-                objects = po[p] = {}
-            elif o in objects:
+            objects = spo.setdefault(s, {}).setdefault(p, {})
+            if o in objects:
                 continue
             objects[o] = None
+            pos.setdefault(p, {}).setdefault(o, {})[s] = None
+            osp.setdefault(o, {}).setdefault(s, {})[p] = None
             count += 1
-            os_ = pos.get(p)
-            if os_ is None:
-                os_ = pos[p] = {}
-            subjects = os_.get(o)
-            if subjects is None:
-                subjects = os_[o] = {}
-            subjects[s] = None
-            sp = osp.get(o)
-            if sp is None:
-                sp = osp[o] = {}
-            predicates = sp.get(s)
-            if predicates is None:
-                predicates = sp[s] = {}
-            predicates[p] = None
         self._count += count
 
     def add(self, triple, context, quoted=False):  # type: ignore[no-untyped-def]
