@@ -3,7 +3,7 @@
 Input: the manifest's 34 tests (HTTP requests with expected status class, result format class
 and, for ASK, the expected boolean). Output: one pytest case per test and mode.
 
-The server is ``atlas_graph.web`` served by waitress in its own process (tests/web_server.py),
+The server is ``atlas_graph.web`` served by Granian in its own process (tests/web_server.py),
 one per mode:
 
 * updates enabled (every request carries the bearer token): before each test the dataset is

@@ -136,3 +136,15 @@ def test_resolver_is_cached_and_forgotten_after_an_update(app, client):
     client.post("/sparql", data="DROP GRAPH <https://w3id.org/atlas-coop/graph/test>",
                 content_type="application/sparql-update", headers={"Authorization": f"Bearer {TOKEN}"})
     assert json.loads(client.get("/api/queries/partners?collectivity=Zzzville").data)["status"] == 400
+
+
+def test_answers_carry_validators(client):
+    etag = client.get("/api/queries/partners", query_string={"collectivity": "Evry"}).headers["ETag"]
+    condition = {"If-None-Match": etag}
+    again = client.get("/api/queries/partners", query_string={"collectivity": "Evry"}, headers=condition)
+    assert again.status_code == 304 and again.data == b""
+    csv = client.get("/api/queries/partners.csv", query_string={"collectivity": "Evry"}, headers=condition)
+    assert csv.status_code == 200 and csv.mimetype == "text/csv" and csv.headers["ETag"] != etag
+    other = client.get("/api/queries/partners", query_string={"collectivity": "Dakar"},
+                       headers=condition)
+    assert other.status_code == 200 and other.headers["ETag"] != etag

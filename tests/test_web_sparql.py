@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 import warnings
 from collections.abc import Callable, Iterator
+from email.message import Message
 
 import pytest
 from flask import Flask
@@ -454,13 +455,14 @@ def test_rdflib_sparqlstore_construct(live: str) -> None:
     assert len(result.graph) == 5
 
 
-def _fetch(url: str) -> tuple[int, bytes, dict]:
+def _fetch(url: str) -> tuple[int, bytes, Message]:
+    """Status, body and headers (looked up without regard to case, as HTTP names are)."""
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read(), dict(response.headers)
+            return response.status, response.read(), response.headers
     except urllib.error.HTTPError as exc:
         with exc:
-            return exc.code, exc.read(), dict(exc.headers)
+            return exc.code, exc.read(), exc.headers
 
 
 def test_live_timeout_and_truncation(live: str) -> None:
@@ -531,3 +533,53 @@ def test_answers_with_now_or_rand_are_not_kept(make_app) -> None:
         assert get(client, query).status_code == 200
         assert get(client, query).status_code == 200
     assert calls.count("raw_query") == 4
+
+
+def test_answers_carry_validators_until_an_update(make_app) -> None:
+    """A GET repeating an answer's ETag in If-None-Match gets 304 and no body, until the data changes."""
+    app = make_app(enable_update=True, update_token=TOKEN)
+    client = app.test_client()
+    query = "ASK { ?s ?p 42 }"
+    first = get(client, query)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('W/"')
+    again = client.get("/sparql", query_string={"query": query}, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    xml = get(client, query, accept="application/sparql-results+xml")
+    assert xml.status_code == 200 and xml.headers["ETag"] != etag  # another format, another answer
+    posted = client.post("/sparql", data=query, content_type="application/sparql-query",
+                         headers={"If-None-Match": etag})
+    assert posted.status_code == 200 and posted.get_json()["boolean"] is False  # only GET and HEAD get 304
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    updated = client.post("/sparql", data=INSERT, content_type="application/sparql-update", headers=auth)
+    assert updated.status_code == 204
+    after = client.get("/sparql", query_string={"query": query}, headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.get_json()["boolean"] is True and after.headers["ETag"] != etag
+
+
+def test_validators_differ_between_servers(make_app) -> None:
+    """A server started again (perhaps on a store loaded again meanwhile) never confirms an old ETag."""
+    query = "ASK { ?s ?p ?o }"
+    etags = {get(make_app().test_client(), query).headers["ETag"] for _ in range(2)}
+    assert len(etags) == 2
+
+
+def test_answers_with_now_or_rand_have_no_validator(client) -> None:
+    r = get(client, "SELECT (RAND() AS ?r) WHERE {}")
+    assert r.status_code == 200 and "ETag" not in r.headers
+
+
+def test_comments_and_strings_do_not_make_the_endpoint_parse() -> None:
+    """Only a FROM or SERVICE keyword makes check_query parse the text with rdflib (tens of ms):
+    an unparsable text passes when the words are in a comment, a string or an IRI, and is refused
+    when they are keywords."""
+    from werkzeug.exceptions import BadRequest
+
+    from atlas_graph.web.sparql import check_query
+
+    base = "https://w3id.org/atlas-coop/"
+    hidden = "# partners from a comment\nSELECT * WHERE { ?s ?p 'from Paris, service' . ?s ?q <http://x/service> "
+    assert check_query(hidden, base) == []
+    with pytest.raises(BadRequest, match="syntax"):
+        check_query("SELECT * FROM <http://x/g> WHERE { ?s ?p ", base)
+    assert check_query("SELECT * FROM <http://x/g> WHERE { ?s ?p ?o }", base) == ["http://x/g"]

@@ -1,4 +1,4 @@
-"""Run the web app in a real server process (waitress, 127.0.0.1) for the tests.
+"""Run the web app in a real server process (`atlas_graph.web.serve.serve`, 127.0.0.1) for the tests.
 
 As a script (what ``LiveServer`` starts)::
 

@@ -26,7 +26,7 @@ from atlas_graph.output import render_table
 from atlas_graph.queries import NamedQuery, QueryUsageError, Table, UnknownValue, registry, run_named_query
 from atlas_graph.stores.base import QueryTimeout, StoreError
 from atlas_graph.web import answer, error_response, negotiate
-from atlas_graph.web.cache import cached_answer, reader, resolver
+from atlas_graph.web.cache import cached_answer, conditional, reader, resolver
 
 bp = Blueprint("api", __name__)
 
@@ -95,7 +95,7 @@ def run_query(name: str) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     if fmt != "json":
         response.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
-    return response
+    return conditional(response, ("named", name, tuple(sorted(params.items())), fmt))
 
 
 def _bad_parameter(message: str, parameter: str | None, value: str | None, suggestions: list[str]) -> Response:

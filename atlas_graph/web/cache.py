@@ -12,19 +12,23 @@ Input: a Flask app (its ``WebConfig`` and ``QueryPool``). Output:
   ``QueryPool`` (so ``query_timeout`` applies);
 * ``resolver()`` - the app's label ``Resolver`` for named-query parameters, over ``reader()``;
 * ``cached_answer(key, make)`` - the answers to queries (SPARQL and named), the most recent
-  ``ANSWER_CACHE_ENTRIES`` of at most ``ANSWER_CACHE_MAX_BYTES`` each, kept until the data changes.
+  ``ANSWER_CACHE_ENTRIES`` of at most ``ANSWER_CACHE_MAX_BYTES`` each, kept until the data changes;
+* ``conditional(response, key)`` - the answer for ``key`` with an ``ETag`` (an HTTP validator
+  that changes with the data), or ``304 Not Modified`` for a GET whose ``If-None-Match`` holds it.
 
 The data is read-only between loads: only an update through ``/sparql`` changes it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, request
 
 from atlas_graph.queries.resolve import Resolver
 from atlas_graph.stores.base import Binding, Row
@@ -49,6 +53,9 @@ class _State:
         self.answers: OrderedDict[Hashable, Any] = OrderedDict()
         self.pending: dict[str, Any] = {}
         self.generation = 0
+        #: Part of every ETag: new for each app (each server start), since a restarted server
+        #: may serve a store loaded again while it was down.
+        self.instance = secrets.token_hex(6)
 
 
 def _state(app: Flask | None = None) -> _State:
@@ -122,6 +129,17 @@ def cached_answer(key: Hashable, make: Callable[[], T], size: Callable[[T], int]
                 while len(state.answers) > ANSWER_CACHE_ENTRIES:
                     state.answers.popitem(last=False)
     return value
+
+
+def conditional(response: Response, key: Hashable) -> Response:
+    """``response`` (the answer for ``key`` with the data as it is) with a weak ``ETag`` naming this
+    app, the data generation and ``key``; ``304 Not Modified`` without a body when the request is
+    a GET or HEAD whose ``If-None-Match`` lists that ETag. Answers that change from one call to the
+    next (NOW(), RAND()…) must not be given one."""
+    state = _state()
+    digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=12).hexdigest()
+    response.set_etag(f"{state.instance}-{state.generation}-{digest}", weak=True)
+    return response.make_conditional(request)
 
 
 def _after_request(response: Response) -> Response:

@@ -1,4 +1,4 @@
-"""Serving: the waitress HTTP server and the worker processes that run queries with a time limit.
+"""Serving: the HTTP server (Granian) and the worker processes that run queries with a time limit.
 
 Input: a ``WebConfig`` (its store, ``query_timeout``, ``query_workers``), a host and a port.
 Output: ``serve(config, host, port)`` runs the app until interrupted; ``QueryPool`` runs store
@@ -184,11 +184,36 @@ class QueryPool:
 
 
 def serve(config: Any, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
-    """Serve ``create_app(config)`` with waitress on ``host:port`` until interrupted.
+    """Serve ``create_app(config)`` on ``host:port`` with Granian (an HTTP server written in Rust
+    that calls the WSGI app from ``threads`` Python threads) until interrupted.
+
+    Granian's main process binds the port and watches one worker process, forked from it (so it
+    shares the store's memory), which makes the app with ``ready_app`` and answers the requests.
+    OSError when the port cannot be bound."""
+    import socket
+
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))  # a clear OSError here rather than a log line from the server
+    server = Server("atlas_graph.web", address=host, port=port, interface=Interfaces.WSGI, workers=1,
+                    blocking_threads=threads, log_level=LogLevels.error, websockets=False)
+    log.info("serving on http://%s:%d/ (%d query workers, timeout %g s)", host, port, config.query_workers,
+             config.query_timeout)
+    server.serve(target_loader=lambda _target: ready_app(config))
+
+
+def ready_app(config: Any) -> Any:
+    """The app for ``config``, with its query workers forked and the home page's figures started.
 
     To be ready sooner, the query workers are forked and the home page's figures started in them
     (``figures.compute``, in a background thread) before Flask and the app are even imported;
-    the app takes the figures when the first request asks for them (``cache.preload``)."""
+    the app takes the figures when the first request asks for them (``cache.preload``). The
+    workers stop when this process ends (they are its daemon children, and a worker whose pipe
+    closes returns)."""
     import gc
 
     from atlas_graph import paused_gc
@@ -197,21 +222,15 @@ def serve(config: Any, host: str = "127.0.0.1", port: int = 8000, threads: int =
     pool = QueryPool(config.store, size=config.query_workers, timeout=config.query_timeout)
     gc.freeze()  # what exists now stays shared with the workers: their collector will not touch it
     pool.start()  # fork the workers now, before any thread (and before Flask is loaded)
-    try:
-        home_figures = Background(lambda: compute(pool), "atlas-home-figures")
-        with paused_gc():
-            import waitress
+    home_figures = Background(lambda: compute(pool), "atlas-home-figures")
+    with paused_gc():
+        from atlas_graph.web import cache, create_app
+        from atlas_graph.web.pages import FIGURES_KEY
 
-            from atlas_graph.web import cache, create_app
-            from atlas_graph.web.pages import FIGURES_KEY
-
-            app = create_app(config, pool=pool)
-        cache.preload(app, FIGURES_KEY, home_figures)
-        Background(lambda: app.jinja_env.get_template("home.html"), "atlas-templates")  # compiled while waiting
-        log.info("serving on http://%s:%d/ (%d query workers, timeout %g s)", host, port, pool.size, pool.timeout)
-        waitress.serve(app, host=host, port=port, threads=threads, ident="atlas-graph")
-    finally:
-        pool.close()
+        app = create_app(config, pool=pool)
+    cache.preload(app, FIGURES_KEY, home_figures)
+    Background(lambda: app.jinja_env.get_template("home.html"), "atlas-templates")  # compiled while waiting
+    return app
 
 
-__all__ = ["QueryPool", "serve"]
+__all__ = ["QueryPool", "ready_app", "serve"]
