@@ -184,6 +184,32 @@ def test_max_rows(loaded, media_type):
     assert not whole.truncated
 
 
+def _rows_in(body: bytes, media_type: str) -> int:
+    if media_type.endswith("json"):
+        return len(json.loads(body)["results"]["bindings"])
+    if media_type.endswith("xml"):
+        from xml.etree import ElementTree
+
+        return len(ElementTree.fromstring(body).findall(".//{http://www.w3.org/2005/sparql-results#}result"))
+    if media_type == "text/csv":
+        return len(list(csv.reader(io.StringIO(body.decode())))) - 1
+    return body.count(b"\n") - 1  # TSV: each line ends with a line feed (cells escape theirs)
+
+
+@pytest.mark.parametrize("media_type", ["application/sparql-results+json", "application/sparql-results+xml",
+                                        "text/csv", "text/tab-separated-values"])
+@pytest.mark.parametrize("query", ["SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+                                   "SELECT ?unbound WHERE { ?s ?p ?o }"])  # rows as short as they get
+def test_max_rows_at_the_edge(loaded, media_type, query):
+    """An answer of exactly max_rows rows is whole; one more row and it is cut (short answers are
+    known to fit by their length alone: the empty rows check that bound)."""
+    rows = len(loaded.select(query))
+    exact = loaded.raw_query(query, media_type, max_rows=rows)
+    assert not exact.truncated and _rows_in(exact.body, media_type) == rows
+    cut = loaded.raw_query(query, media_type, max_rows=rows - 1)
+    assert cut.truncated and _rows_in(cut.body, media_type) == rows - 1
+
+
 def test_select_text_gives_the_cells_of_sparql_csv(loaded):
     query = PREFIXES + "SELECT ?s ?t ?y WHERE { ?s atlas:title ?t OPTIONAL { ?s atlas:startYear ?y } } ORDER BY ?s"
     assert loaded.select_text(query, ["t", "s", "y", "absent"]) == [

@@ -28,6 +28,7 @@ leaves the old graph. ``load_quads`` uses ``bulk_extend``, which is fast but NOT
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -109,6 +110,23 @@ def from_ox(term) -> Identifier | None:
     if isinstance(term, ox.DefaultGraph):
         return None
     raise StoreError(f"unsupported Oxigraph term {term!r}")
+
+
+#: Fewest bytes each row of an answer takes in Oxigraph's results formats (JSON ``{}`` and a
+#: comma, XML ``<result/>``, a CSV or TSV line end), so that a short answer is known to hold at
+#: most so many rows without reading it.
+_ROW_BYTES = {"application/sparql-results+json": 3, "application/sparql-results+xml": 9, "text/csv": 2,
+              "text/tab-separated-values": 1}
+
+
+def _at_most_rows(body: bytes, media_type: str, max_rows: int) -> bool:
+    """Whether the SELECT answer ``body`` (Oxigraph's serialisation) holds at most ``max_rows``
+    rows: by its length alone when it is short, by reading it when it is JSON, else False (not known)."""
+    if len(body) <= max_rows * _ROW_BYTES[media_type]:
+        return True
+    if media_type == "application/sparql-results+json":
+        return len(json.loads(body)["results"]["bindings"]) <= max_rows
+    return False
 
 
 class OxigraphStore(Store):
@@ -263,8 +281,11 @@ class OxigraphStore(Store):
             return RawResult(result.serialize(format=RESULTS_FORMATS[mt]) or b"", mt)
         if isinstance(result, ox.QuerySolutions):
             check_form(mt, "SELECT")
-            if max_rows is None:
-                return RawResult(result.serialize(format=RESULTS_FORMATS[mt]) or b"", mt)
+            body = result.serialize(format=RESULTS_FORMATS[mt]) or b""
+            if max_rows is None or _at_most_rows(body, mt, max_rows):
+                return RawResult(body, mt)
+            result = self._query(sparql, None, dataset)  # again, to cut the answer at max_rows
+            assert isinstance(result, ox.QuerySolutions)
             names = [v.value for v in result.variables]
             rows: list[Row] = []
             truncated = False
