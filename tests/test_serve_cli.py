@@ -190,3 +190,29 @@ def test_bad_input_exits_2_without_traceback(args, message):
     result = subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_updates_to_a_store_on_disk_are_kept(tmp_path):
+    """``serve --store oxigraph:DIR --enable-update``: the serving process (a fork of the command)
+    opens the store itself; what an update writes is answered at once and is in the store after
+    the server stopped."""
+    from atlas_graph.load import load
+    from atlas_graph.stores.oxigraph import OxigraphStore
+
+    path = str(tmp_path / "store")
+    store = OxigraphStore(path)
+    load(default_sources(), store)
+    store.close()
+    token = tmp_path / "token.txt"
+    token.write_text("s3cret\n")
+    update = "".join(f"INSERT DATA {{ GRAPH <urn:g> {{ <urn:a> <urn:b> {i} }} }} ;" for i in range(200))
+    with serving("--store", f"oxigraph:{path}", "--enable-update", "--token-file", str(token)) as url:
+        for _ in range(5):
+            assert fetch(f"{url}/sparql", data=update.encode(), headers={
+                "Content-Type": "application/sparql-update", "Authorization": "Bearer s3cret"})[0] == 204
+        body = fetch(f"{url}/sparql?query=SELECT%20(COUNT(*)%20AS%20?n)%20WHERE%20%7B%20%3Curn:a%3E%20?p%20?o%20%7D",
+                     accept="text/csv")[2]
+        assert body.split() == [b"n", b"200"]
+    reopened = OxigraphStore(path, read_only=True)
+    assert len(reopened.select("SELECT ?o WHERE { GRAPH <urn:g> { <urn:a> <urn:b> ?o } }")) == 200
+    assert len(reopened.select("SELECT ?p WHERE { ?p a <https://w3id.org/atlas-coop/ontology#Partnership> }")) == 1

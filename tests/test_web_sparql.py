@@ -266,10 +266,29 @@ def test_update_with_token(make_app) -> None:
     assert get(client, "ASK { ?s ?p 42 }").get_json()["boolean"] is False
     assert client.get("/sparql", query_string={"update": INSERT}, headers=auth).status_code == 400
     r = client.post("/sparql", data="CLEAR XYZ", content_type="application/sparql-update", headers=auth)
-    assert r.status_code == 400 and "syntax" in r.get_json()["message"]
+    assert r.status_code == 400 and "error at 1:10" in r.get_json()["message"]  # the position in this text
     r = client.post("/sparql", data="LOAD <http://example.org/remote.ttl>", content_type="application/sparql-update",
                     headers=auth)
     assert r.status_code == 400 and "LOAD" in r.get_json()["message"]
+
+
+def test_long_updates_and_escaped_keywords(make_app) -> None:
+    """An update of hundreds of operations goes through; LOAD and SERVICE are refused however they
+    are spelled, and the words are fine in strings and comments."""
+    client = make_app(enable_update=True, update_token=TOKEN).test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    many = " ;\n".join(f"INSERT DATA {{ GRAPH <http://example.org/many> {{ <http://example.org/n> "
+                       f"<http://example.org/v> {i} }} }}" for i in range(300))
+    assert client.post("/sparql", data=many, content_type="application/sparql-update", headers=auth).status_code == 204
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/many> { ?s ?p ?o } }"
+    assert get(client, count).get_json()["results"]["bindings"][0]["n"]["value"] == "300"
+    for refused, word in (("L\\u004FAD <http://example.org/remote.ttl>", "LOAD"),
+                          ("INSERT { ?s ?p ?o } WHERE { s\\u0065rvice <http://x.example/> { ?s ?p ?o } }", "SERVICE")):
+        r = client.post("/sparql", data=refused, content_type="application/sparql-update", headers=auth)
+        assert r.status_code == 400 and word in r.get_json()["message"]
+    fine = ("# LOAD, SERVICE\nINSERT DATA { GRAPH <http://example.org/w> "
+            "{ <http://example.org/load> <http://example.org/t> 'LOAD <x> SERVICE' } }")
+    assert client.post("/sparql", data=fine, content_type="application/sparql-update", headers=auth).status_code == 204
 
 
 def test_update_using_parameters(make_app) -> None:

@@ -136,17 +136,26 @@ class OxigraphStore(Store):
         self.path = path
         self.uri = f"oxigraph:{path or ''}"
         self.read_only = read_only
-        self._store: ox.Store | None
+        self._store: ox.Store | None = None
+        if path is None:
+            self._store = ox.Store()
+        else:
+            self.reopen()
+
+    def reopen(self) -> None:
+        """Open the store at ``path`` (again, after ``close()``). A process forked from the one
+        that wrote to an on-disk store must open it anew to write: RocksDB's background threads
+        (flushes, compactions) do not survive a fork."""
+        if self.path is None or self._store is not None:
+            return
         try:
-            if path is None:
-                self._store = ox.Store()
-            elif read_only:
-                self._store = ox.Store.read_only(path)
+            if self.read_only:
+                self._store = ox.Store.read_only(self.path)
             else:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(path)
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(self.path)
         except OSError as exc:
-            raise StoreError(f"cannot open Oxigraph store at {path!r}: {exc}") from exc
+            raise StoreError(f"cannot open Oxigraph store at {self.path!r}: {exc}") from exc
 
     @property
     def store(self) -> ox.Store:

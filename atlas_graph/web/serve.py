@@ -199,11 +199,21 @@ def serve(config: Any, host: str = "127.0.0.1", port: int = 8000, threads: int =
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))  # a clear OSError here rather than a log line from the server
+    if _writes_on_disk(config.store):
+        config.store.close()  # opened again by the worker (ready_app), which writes to it
     server = Server("atlas_graph.web", address=host, port=port, interface=Interfaces.WSGI, workers=1,
                     blocking_threads=threads, log_level=LogLevels.error, websockets=False)
     log.info("serving on http://%s:%d/ (%d query workers, timeout %g s)", host, port, config.query_workers,
              config.query_timeout)
     server.serve(target_loader=lambda _target: ready_app(config))
+
+
+def _writes_on_disk(store: Store) -> bool:
+    """Whether ``store`` is an on-disk Oxigraph store open for writing: the process that serves
+    (a fork) opens it itself, since RocksDB's background threads do not survive a fork."""
+    from atlas_graph.stores.oxigraph import OxigraphStore
+
+    return isinstance(store, OxigraphStore) and store.path is not None and not store.read_only
 
 
 def ready_app(config: Any) -> Any:
@@ -219,6 +229,8 @@ def ready_app(config: Any) -> Any:
     from atlas_graph import paused_gc
     from atlas_graph.web.figures import Background, compute
 
+    if _writes_on_disk(config.store):
+        config.store.reopen()
     pool = QueryPool(config.store, size=config.query_workers, timeout=config.query_timeout)
     gc.freeze()  # what exists now stays shared with the workers: their collector will not touch it
     pool.start()  # fork the workers now, before any thread (and before Flask is loaded)
