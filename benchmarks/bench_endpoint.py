@@ -13,14 +13,20 @@ after start-up and again after the load, and the script stops it at the end.
 What is measured: with ``--clients`` concurrent clients (threads, one new HTTP connection per
 request, urllib), each sending ``--requests`` requests (a batch also stops after ``--time-limit``
 seconds), for each query and server:
-  partners    atlas_graph/queries/partners.rq with the collectivity in a VALUES row opening the
-              WHERE group (as ``inline_rows`` writes it), POSTed as application/sparql-query;
-  partners-api  atlas-graph only: GET /api/queries/partners?collectivity=<IRI>;
+  partners, contacts, project-funding, projects-by-theme, funder-totals
+              the named query's text (atlas_graph/queries/NAME.rq) with its parameter in a VALUES
+              row opening the WHERE group (as ``inline_rows`` writes it), POSTed as
+              application/sparql-query: partners of the collectivity, contacts of an embassy post,
+              the funding of the project, the projects of a top-level theme; funder-totals has no
+              parameter. (The rows come back unordered: the runner sorts them, not the query.)
+  NAME-api    atlas-graph only: GET /api/queries/NAME?… for the same named queries and for
+              network (2 hops from the collectivity: one query per hop);
   ask         ASK { ?p atlas:frenchPartner <collectivity> };
   construct   CONSTRUCT WHERE { <collectivity> ?p ?o } (N-Triples);
   describe    CONSTRUCT of a project's outgoing and incoming triples (N-Triples).
 The collectivity is the typical one (the median by number of projects as a French partner, as in
-bench_queries.py), the project one of its projects; both are read from the Oxigraph server.
+bench_queries.py), the project one of its projects, the theme and the post the first by label;
+all are read from the Oxigraph server.
 Each round runs every query on both servers back to back, alternating which goes first.
 
 Output (stdout): per round and then the median over rounds of p50/p95 latency (ms) and requests
@@ -40,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -70,6 +77,17 @@ def inline_values(sparql: str, variable: str, iri: str) -> str:
     blanked = "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in lines)
     end = blanked.index("WHERE {") + len("WHERE {")
     return f"{sparql[:end]}\n  VALUES (?{variable}) {{ (<{iri}>) }}{sparql[end:]}"
+
+
+def named_text(name: str, value: str | None = None) -> str:
+    """The text of ``atlas_graph/queries/NAME.rq``, with ``value`` (an IRI) as its first parameter
+    in a ``VALUES`` row opening the WHERE group, as the runner writes it."""
+    text = (ROOT / "atlas_graph" / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    if value is None:
+        return text
+    variable = re.search(r"^#\s+\S+ \([^)]*\) -> \?(\w+)", text, re.MULTILINE)
+    assert variable, f"{name}.rq names no parameter variable"
+    return inline_values(text, variable.group(1), value)
 
 
 def request(url: str, query: str | None, accept: str, timeout: float = 60.0) -> tuple[int, bytes]:
@@ -211,20 +229,34 @@ def main() -> None:
         print(f"typical collectivity {collectivity} ({typical['n']['value']} projects of {len(ranked)} "
               f"collectivities); project {project}")
         partners = inline_values(PARTNERS, "collectivity", collectivity)
+        theme = select(oxi + "/query", PREFIXES + "SELECT ?t WHERE { ?t skos:topConceptOf ?s ; skos:prefLabel ?l . "
+                       "FILTER(CONTAINS(STR(?s), 'themes')) } ORDER BY ?l LIMIT 1")[0]["t"]["value"]
+        post = select(oxi + "/query", PREFIXES + "SELECT ?x WHERE { ?x a atlas:EmbassyPost ; skos:prefLabel ?l } "
+                      "ORDER BY ?l LIMIT 1")[0]["x"]["value"]
+        print(f"theme {theme}; embassy post {post}")
+        named = {  # named query -> (its parameters for the API, the same as a SPARQL text)
+            "partners": ({"collectivity": collectivity}, partners),
+            "contacts": ({"organization": post}, named_text("contacts", post)),
+            "project-funding": ({"project": project}, named_text("project-funding", project)),
+            "projects-by-theme": ({"theme": theme}, named_text("projects-by-theme", theme)),
+            "funder-totals": ({}, named_text("funder-totals")),
+            "network": ({"collectivity": collectivity, "hops": "2"}, None),  # a walk: one query per hop
+        }
         queries = [
-            ("partners", partners, JSON_RESULTS),
+            *((name, text, JSON_RESULTS) for name, (_, text) in named.items() if text is not None),
             ("ask", PREFIXES + f"ASK {{ ?p atlas:frenchPartner <{collectivity}> }}", JSON_RESULTS),
             ("construct", f"CONSTRUCT WHERE {{ <{collectivity}> ?p ?o }}", NTRIPLES),
             ("describe", f"CONSTRUCT {{ <{project}> ?p ?o . ?s ?q <{project}> }} WHERE "
                          f"{{ {{ <{project}> ?p ?o }} UNION {{ ?s ?q <{project}> }} }}", NTRIPLES),
         ]
-        api = atlas + "/api/queries/partners?" + urllib.parse.urlencode({"collectivity": collectivity})
         # (name, server, url, query, accept)
         cases = []
         for name, text, accept in queries:
             cases.append((name, "atlas-graph", atlas + "/sparql", text, accept))
             cases.append((name, "oxigraph", oxi + "/query", text, accept))
-        cases.append(("partners-api", "atlas-graph", api, None, "application/json"))
+        for name, (params, _) in named.items():
+            api = f"{atlas}/api/queries/{name}?{urllib.parse.urlencode(params)}"
+            cases.append((f"{name}-api", "atlas-graph", api, None, "application/json"))
         for _, _, url, text, accept in cases:
             for _ in range(args.warmup):
                 request(url, text, accept)

@@ -602,3 +602,24 @@ def test_comments_and_strings_do_not_make_the_endpoint_parse() -> None:
     with pytest.raises(BadRequest, match="syntax"):
         check_query("SELECT * FROM <http://x/g> WHERE { ?s ?p ", base)
     assert check_query("SELECT * FROM <http://x/g> WHERE { ?s ?p ?o }", base) == ["http://x/g"]
+
+
+def test_answer_cache_keeps_at_most_its_bytes(make_app, monkeypatch) -> None:
+    """The least recently used answers are forgotten beyond ANSWER_CACHE_BYTES; an answer larger
+    than ANSWER_CACHE_MAX_BYTES is never kept."""
+    from atlas_graph.web import cache
+
+    app = make_app()
+    client = app.test_client()
+    calls = store_calls(app)
+    size = len(get(client, "ASK { ?s ?p 0 }").data)  # every ASK answer below is as long
+    monkeypatch.setattr(cache, "ANSWER_CACHE_BYTES", 2 * size)
+    for n in (1, 2, 3):  # the third pushes the first out
+        assert get(client, f"ASK {{ ?s ?p {n} }}").status_code == 200
+    calls.clear()
+    assert get(client, "ASK { ?s ?p 3 }").status_code == 200 and calls == []
+    assert get(client, "ASK { ?s ?p 1 }").status_code == 200 and calls == ["raw_query"]
+    monkeypatch.setattr(cache, "ANSWER_CACHE_MAX_BYTES", size - 1)
+    for _ in range(2):
+        assert get(client, "ASK { ?s ?p 4 }").status_code == 200
+    assert calls.count("raw_query") == 3

@@ -62,11 +62,22 @@ def list_queries() -> Response:
     return response
 
 
-def run_table(name: str, params: dict[str, str]) -> Table:
+def _run(name: str, params: dict[str, str]) -> Table:
     """Run the named query ``name`` through the app's pool with its cached resolver."""
-    return cached_answer(("named", name, tuple(sorted(params.items()))),
-                         lambda: run_named_query(reader(), name, params, resolver=resolver()),  # type: ignore[arg-type]
+    return run_named_query(reader(), name, params, resolver=resolver())  # type: ignore[arg-type]
+
+
+def run_table(name: str, params: dict[str, str]) -> Table:
+    """The table of the named query ``name`` (kept until the data changes)."""
+    return cached_answer(("table", name, tuple(sorted(params.items()))), lambda: _run(name, params),
                          lambda table: 64 * len(table.rows) * len(table.columns))
+
+
+def _body(name: str, params: dict[str, str], fmt: str) -> bytes:
+    """The answer of the named query ``name`` as the API writes it in ``fmt`` (kept until the
+    data changes: rendering a big table costs as much as reading it)."""
+    return cached_answer(("named", name, tuple(sorted(params.items())), fmt),
+                         lambda: render_table(_run(name, params), fmt).encode("utf-8"), len)
 
 
 @bp.route("/api/queries/<name>", methods=["GET"])
@@ -82,7 +93,7 @@ def run_query(name: str) -> Response:
         fmt = FORMAT_OF[negotiate(TABLE_TYPES)]
     params = {key: value for key, value in request.args.items(multi=False) if key != "lang"}
     try:
-        table = run_table(name, params)
+        body = _body(name, params, fmt)
     except UnknownValue as exc:
         return _bad_parameter(str(exc), exc.parameter, exc.value, exc.suggestions)
     except QueryUsageError as exc:
@@ -91,7 +102,7 @@ def run_query(name: str) -> Response:
         return error_response(503, "Service Unavailable", str(exc))
     except StoreError as exc:
         return error_response(503, "Service Unavailable", f"the store could not answer: {exc}")
-    response = answer(render_table(table, fmt).encode("utf-8"), TYPE_OF[fmt])
+    response = answer(body, TYPE_OF[fmt])
     response.headers["Access-Control-Allow-Origin"] = "*"
     if fmt != "json":
         response.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'

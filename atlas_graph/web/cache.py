@@ -11,8 +11,9 @@ Input: a Flask app (its ``WebConfig`` and ``QueryPool``). Output:
 * ``reader()`` - an object with the ``select`` of a ``Store`` that runs in the app's
   ``QueryPool`` (so ``query_timeout`` applies);
 * ``resolver()`` - the app's label ``Resolver`` for named-query parameters, over ``reader()``;
-* ``cached_answer(key, make)`` - the answers to queries (SPARQL and named), the most recent
-  ``ANSWER_CACHE_ENTRIES`` of at most ``ANSWER_CACHE_MAX_BYTES`` each, kept until the data changes;
+* ``cached_answer(key, make)`` - the answers to queries (SPARQL and named), the most recently
+  used ``ANSWER_CACHE_ENTRIES`` (``ANSWER_CACHE_BYTES`` in all) of at most
+  ``ANSWER_CACHE_MAX_BYTES`` each, kept until the data changes;
 * ``conditional(response, key)`` - the answer for ``key`` with an ``ETag`` (an HTTP validator
   that changes with the data), or ``304 Not Modified`` for a GET whose ``If-None-Match`` holds it.
 
@@ -39,18 +40,22 @@ T = TypeVar("T")
 _MISSING: Any = object()
 
 
-#: How many query answers are kept (the most recently used), per app.
+#: How many query answers are kept at most (the most recently used), per app.
 ANSWER_CACHE_ENTRIES = 512
-#: Answers larger than this (bytes of the serialised answer, or rows x columns x 64 for a named
-#: query's table) are not kept.
-ANSWER_CACHE_MAX_BYTES = 1 << 20
+#: How many bytes of answers are kept at most (the most recently used first), per app: the bytes
+#: of each serialised answer, or rows x columns x 64 for a named query's table.
+ANSWER_CACHE_BYTES = 128 << 20
+#: Answers larger than this are not kept. The whole-Atlas answers are the ones worth keeping
+#: (funder-totals: about 2 MB of SPARQL JSON at 12,000 records, shared-partners about 13 MB).
+ANSWER_CACHE_MAX_BYTES = 16 << 20
 
 
 class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.values: dict[str, Any] = {}
-        self.answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self.answers: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()  # key -> (answer, its size)
+        self.answer_bytes = 0
         self.pending: dict[str, Any] = {}
         self.generation = 0
         #: Part of every ETag: new for each app (each server start), since a restarted server
@@ -108,26 +113,31 @@ def invalidate(app: Flask | None = None) -> None:
     with state.lock:
         state.values.clear()
         state.answers.clear()
+        state.answer_bytes = 0
         state.pending.clear()
         state.generation += 1
 
 
 def cached_answer(key: Hashable, make: Callable[[], T], size: Callable[[T], int]) -> T:
     """The answer for ``key``: kept from an earlier request for the same data, else ``make()``
-    (kept when ``size`` of it is at most ``ANSWER_CACHE_MAX_BYTES``; failures are not kept)."""
+    (kept when ``size`` of it is at most ``ANSWER_CACHE_MAX_BYTES``, the least recently used
+    answers forgotten beyond ``ANSWER_CACHE_ENTRIES`` or ``ANSWER_CACHE_BYTES``; failures are
+    not kept)."""
     state = _state()
     with state.lock:
         if key in state.answers:
             state.answers.move_to_end(key)
-            return state.answers[key]
+            return state.answers[key][0]
         generation = state.generation
     value = make()
-    if size(value) <= ANSWER_CACHE_MAX_BYTES:
+    nbytes = size(value)
+    if nbytes <= ANSWER_CACHE_MAX_BYTES:
         with state.lock:
-            if state.generation == generation:
-                state.answers[key] = value
-                while len(state.answers) > ANSWER_CACHE_ENTRIES:
-                    state.answers.popitem(last=False)
+            if state.generation == generation and key not in state.answers:
+                state.answers[key] = (value, nbytes)
+                state.answer_bytes += nbytes
+                while len(state.answers) > ANSWER_CACHE_ENTRIES or state.answer_bytes > ANSWER_CACHE_BYTES:
+                    state.answer_bytes -= state.answers.popitem(last=False)[1][1]
     return value
 
 
