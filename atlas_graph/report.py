@@ -221,6 +221,7 @@ def findings_of(results: Graph, data: Graph, shapes: Graph, file: str | None = N
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
+        assert focus is not None, "SHACL: every validation result has a focus node"
         value = results.value(result, SH.value)
         messages = _messages(results, result, shapes)
         path = results.value(result, SH.resultPath)
@@ -232,7 +233,7 @@ def findings_of(results: Graph, data: Graph, shapes: Graph, file: str | None = N
             severity=str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
             message_en=messages.get("en") or messages.get(None, ""), message_fr=messages.get("fr", ""),
             shape=str(constraint) if isinstance(constraint := results.value(result, SH.sourceConstraint), URIRef)
-            else _shape_name(shapes, results.value(result, SH.sourceShape)),
+            else _shape_name(shapes, results.value(result, SH.sourceShape)),  # type: ignore[arg-type]
         ))
     return found
 

@@ -64,7 +64,7 @@ def load_rdf_files(store: Store, paths: Iterable[Path]) -> None:
 
 def _load_dataset(store: Store, dataset: Dataset) -> None:
     if isinstance(store, OxigraphStore):
-        store.load_quads((s, p, o, g) for s, p, o, g in dataset.quads((None, None, None, None)))
+        store.load_quads(dataset.quads((None, None, None, None)))  # type: ignore[arg-type]  # graphs are named
         return
     for graph in dataset.graphs():
         store.replace_graph(graph.identifier, iter(graph))  # type: ignore[arg-type]

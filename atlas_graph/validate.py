@@ -31,6 +31,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -87,7 +88,7 @@ class _Shared:
             for s, p, o in graphs.get(shared, ()):  # type: ignore[arg-type]
                 self.description.setdefault(s, []).append((p, o))
         #: the subjects of the actors graph, in a stable order (sliced into chunks)
-        self.actor_subjects = sorted({s for s, _, _ in graphs.get(self.actors, ())})  # type: ignore[arg-type]
+        self.actor_subjects = sorted({s for s, _, _ in graphs.get(self.actors, ())})  # type: ignore[arg-type, type-var]
         self.actor_set = frozenset(self.actor_subjects)
 
     def files_of(self, nodes: set[str]) -> dict[str, tuple[str, ...]]:
@@ -155,7 +156,8 @@ def _validate_records(graph_ids: Sequence[URIRef], dataset: Dataset | Graphs) ->
     Record units are independent (a record's nodes only reference shared actors and concepts), so
     validating their union gives the results of validating each alone, for one pyshacl call.
     """
-    data, focus, file_of, described = IndexedGraph(), set(), {}, set()
+    data, focus, described = IndexedGraph(), set(), set[Node]()
+    file_of: dict[Node, str] = {}
     for graph_id in graph_ids:
         _, own = record_unit(dataset, graph_id, data, described)
         project = next((n for n in own if (n, RDF.type, ATLAS.Partnership) in data), graph_id)
@@ -163,7 +165,7 @@ def _validate_records(graph_ids: Sequence[URIRef], dataset: Dataset | Graphs) ->
         file_of.update((node, file) for node in own)
         focus |= own
     found = findings_of(run_shapes(data, "atlas.shapes.ttl", focus), data, load_shapes("atlas.shapes.ttl"), "")
-    return [Finding(file_of.get(URIRef(f.focus), ""), *_fields(f)[1:]) for f in found]
+    return [replace(f, file=file_of.get(URIRef(f.focus), "")) for f in found]
 
 
 #: Properties of actors and memberships whose values are described elsewhere (concepts, people,
@@ -200,7 +202,7 @@ def _run_task(task: Task, dataset: Dataset | Graphs | None = None) -> list[Findi
         return _validate_records(args, dataset)  # type: ignore[arg-type]
     if kind == "actors":
         start, stop = args
-        return _validate_shared_nodes(shared.actor_subjects[start:stop], shared)  # type: ignore[misc]
+        return _validate_shared_nodes(shared.actor_subjects[start:stop], shared)  # type: ignore[index]
     if kind == "vocabulary":
         data = IndexedGraph(shared.graphs.get(shared.vocabulary, ()))  # type: ignore[arg-type]
         return findings_of(run_shapes(data, "atlas.shapes.ttl"), data, load_shapes("atlas.shapes.ttl"), "")
@@ -225,12 +227,8 @@ def _tasks(shared: _Shared, corpus: bool) -> list[Task]:
 def _attribute(findings: list[Finding], dataset: Dataset | Graphs) -> list[Finding]:
     """Give findings on shared nodes (actors, concepts) the record files that reference them."""
     files_of = _shared(dataset).files_of({f.focus for f in findings if not f.file})
-    return [f if f.file else Finding(files_of[f.focus][0] if files_of[f.focus] else "", *_fields(f)[1:],
+    return [f if f.file else replace(f, file=files_of[f.focus][0] if files_of[f.focus] else "",
                                      files=files_of[f.focus]) for f in findings]
-
-
-def _fields(f: Finding) -> tuple[str, ...]:
-    return (f.file, f.focus, f.label, f.path, f.value, f.severity, f.message_en, f.message_fr, f.shape)
 
 
 # -- entry points -----------------------------------------------------------------------------
@@ -287,19 +285,19 @@ def validate_build(result: Build, workers: int | None = None, personal_data: boo
     graphs = result.graphs
     report = validate_dataset(graphs, workers)
     shown = {r.source_name: r.shown_as for r in result.records}
-    findings = [Finding(shown.get(f.file, f.file), *_fields(f)[1:], files=tuple(shown.get(x, x) for x in f.files))
+    findings = [replace(f, file=shown.get(f.file, f.file), files=tuple(shown.get(x, x) for x in f.files))
                 for f in report.findings]
     project_of: dict[str, tuple[str, str]] = {}  # file name -> project IRI, title
     for name in _shared(graphs).records:
         triples = graphs[name]
         file = next((str(o) for _, p, o in triples if p == DCTERMS.identifier), "")
-        project = next((s for s, p, _ in triples if p == PROV.wasDerivedFrom), None)
-        title = next((str(o) for s, p, o in triples if s == project and p == DCTERMS.title), "")
-        project_of[file] = (str(project or ""), title)
+        subject = next((s for s, p, _ in triples if p == PROV.wasDerivedFrom), None)
+        title = next((str(o) for s, p, o in triples if s == subject and p == DCTERMS.title), "")
+        project_of[file] = (str(subject or ""), title)
     by_location = {r.shown_as: r.source_name for r in result.records}
     for f in problem_findings(result.problems):
         project, title = project_of.get(by_location.get(f.file, ""), ("", ""))
-        findings.append(Finding(f.file, project, title, *_fields(f)[3:]))
+        findings.append(replace(f, focus=project, label=title))
     if not personal_data:
         findings = [f for f in findings if not f.shape.endswith("#Person-name")]
     return Report(findings)
@@ -314,7 +312,7 @@ def validate_record(dataset: Dataset | Graphs, record: str | URIRef) -> Report:
         raise KeyError(f"no record graph {record}")
     findings = _validate_records([graph_id], dataset)
     nodes = {t for s, _, o in shared.graphs[graph_id] for t in (s, o) if t in shared.actor_set}
-    findings += _validate_shared_nodes(sorted(nodes), shared)
+    findings += _validate_shared_nodes(sorted(nodes), shared)  # type: ignore[type-var]
     return Report(_attribute(findings, dataset))
 
 
@@ -323,7 +321,7 @@ def validate_graph(graph: Graph, file: str = "") -> Report:
     findings = findings_of(run_shapes(graph, "atlas.shapes.ttl"), graph, load_shapes("atlas.shapes.ttl"))
     corpus = run_shapes(IndexedGraph(graph), "corpus.shapes.ttl")  # a copy: its rule adds name keys
     findings += findings_of(corpus, graph, load_shapes("corpus.shapes.ttl"))
-    return Report([f if f.file else Finding(file, *_fields(f)[1:]) for f in findings])
+    return Report([f if f.file else replace(f, file=file) for f in findings])
 
 
 # -- reading RDF files ------------------------------------------------------------------------

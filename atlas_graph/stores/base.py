@@ -20,7 +20,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rdflib.term import BNode, Identifier, Literal, URIRef
+from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
 Binding = URIRef | Literal
 Row = dict[str, Identifier | None]
@@ -85,7 +85,7 @@ class Store(abc.ABC):
     # -- writing -------------------------------------------------------------------------------
     @abc.abstractmethod
     def replace_graph(
-        self, graph: URIRef, triples: Iterable[tuple[Identifier, Identifier, Identifier]]
+        self, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]
     ) -> None:
         """Atomically replace the content of one named graph (creating it if needed)."""
 

@@ -27,7 +27,7 @@ from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.processor import prepareQuery
 from rdflib.query import Result
-from rdflib.term import BNode, Identifier, Literal, URIRef, Variable
+from rdflib.term import BNode, Identifier, Literal, Node, URIRef, Variable
 
 from atlas_graph.stores.base import Binding, QueryDataset, QueryError, RawResult, Row, Store
 
@@ -79,7 +79,7 @@ def _iri(value: str) -> str:
     return f"<{value}>"
 
 
-def nt_term(term: Identifier) -> str:
+def nt_term(term: Node) -> str:
     """An rdflib term in N-Triples syntax (also valid SPARQL and SPARQL TSV).
 
     IRIs, blank node ids and language tags are checked, so the output can be put in a query
@@ -221,7 +221,7 @@ class MemoryStore(Store):
 
     # -- writing ---------------------------------------------------------------------------
     def replace_graph(
-        self, graph: URIRef, triples: Iterable[tuple[Identifier, Identifier, Identifier]]
+        self, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]
     ) -> None:
         new = list(triples)  # read the input before touching the dataset
         with self._locked():
@@ -252,7 +252,7 @@ class MemoryStore(Store):
                     raise QueryError(str(exc)) from exc
                 raise
 
-    def load_quads(self, quads: Iterable[tuple[Identifier, Identifier, Identifier, URIRef]]) -> None:
+    def load_quads(self, quads: Iterable[tuple[Node, Node, Node, URIRef]]) -> None:
         """Add quads ``(s, p, o, graph)`` to the dataset (no graph is cleared first)."""
         with self._locked():
             self._ds.addN((s, p, o, self._ds.graph(g)) for s, p, o, g in quads)

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import BNode, Identifier, Literal, URIRef
+from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
 from atlas_graph.stores.base import (
     Binding,
@@ -78,7 +78,7 @@ DUMP_FORMATS = {
 
 
 # -- term conversion -------------------------------------------------------------------------
-def to_ox(term: Identifier):
+def to_ox(term: Node):
     """rdflib term -> pyoxigraph term (``NamedNode``, ``BlankNode`` or ``Literal``)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -181,7 +181,7 @@ class OxigraphStore(Store):
 
     # -- writing ---------------------------------------------------------------------------
     def replace_graph(
-        self, graph: URIRef, triples: Iterable[tuple[Identifier, Identifier, Identifier]]
+        self, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]
     ) -> None:
         g = nt_term(URIRef(graph))
         body = "\n".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in triples)
@@ -205,7 +205,7 @@ class OxigraphStore(Store):
     def update(self, sparql: str) -> None:
         self._write(sparql)
 
-    def load_quads(self, quads: Iterable[tuple[Identifier, Identifier, Identifier, URIRef]]) -> None:
+    def load_quads(self, quads: Iterable[tuple[Node, Node, Node, URIRef]]) -> None:
         """Bulk-add quads ``(s, p, o, graph)`` (fast, not transactional; nothing is cleared)."""
         if self.read_only:
             raise StoreError(f"store {self.uri} is read-only")

@@ -42,7 +42,7 @@ import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from rdflib.term import BNode, Identifier, Literal, URIRef
+from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
 from atlas_graph.stores.base import (
     Binding,
@@ -244,7 +244,7 @@ class RemoteStore(Store):
         return f"{self.graph_store_url}{sep}{urllib.parse.urlencode({'graph': str(graph)})}"
 
     def replace_graph(
-        self, graph: URIRef, triples: Iterable[tuple[Identifier, Identifier, Identifier]]
+        self, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]
     ) -> None:
         self._check_writable()
         body = "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples)

@@ -149,7 +149,8 @@ def conditional(response: Response, key: Hashable) -> Response:
     state = _state()
     digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=12).hexdigest()
     response.set_etag(f"{state.instance}-{state.generation}-{digest}", weak=True)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # returns the same response object, typed as werkzeug's
+    return response
 
 
 def _after_request(response: Response) -> Response:

@@ -14,9 +14,12 @@ out when the config says ``personal_data=False``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, render_template
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 from werkzeug.exceptions import NotFound
 
 from atlas_graph.queries import QueryUsageError, UnknownValue
@@ -59,7 +62,7 @@ def local_href(iri: str) -> str:
     return iri
 
 
-def _split(path: str, suffixes: dict[str, str], known: callable) -> tuple[str, str | None]:  # type: ignore[valid-type]
+def _split(path: str, suffixes: dict[str, str], known: Callable[[str], bool]) -> tuple[str, str | None]:
     """``(path without format suffix, media type of the suffix)``; the suffix is a format only
     when the path with it names nothing and the path without it names something."""
     for suffix, media_type in suffixes.items():
@@ -121,22 +124,23 @@ def _resource_page(iri: URIRef) -> str:
     links_in = incoming(select, iri)
     linked = {o for o in own.objects(iri, None) if isinstance(o, URIRef)} | {s for s, _ in links_in}
     names = labels(select, linked | {iri}, config.personal_data)
-    types = sorted(own.objects(iri, RDF.type), key=str)
+    types = sorted((t for t in own.objects(iri, RDF.type) if isinstance(t, URIRef)), key=str)
     title = pick_label(names.get(iri, []), lang)
     if title is None:
         kind = term_label(types[0], lang) if types else ""
         title = f"{kind} {_fallback(str(iri))}".strip()
-    properties: dict[URIRef, list] = {}
+    properties: dict[Node, list] = {}
     for predicate, obj in sorted(own.predicate_objects(iri), key=lambda po: (str(po[0]), str(po[1]))):
         if predicate != RDF.type and (config.personal_data or predicate not in PERSONAL):
             properties.setdefault(predicate, []).append(_value(obj, names, lang))
-    rows = [{"label": term_label(p, lang), "href": local_href(str(p)), "iri": str(p), "values": values}
-            for p, values in properties.items()]
-    rows.sort(key=lambda r: (LABEL_PROPERTIES.index(URIRef(r["iri"])) if URIRef(r["iri"]) in LABEL_PROPERTIES
-                             else len(LABEL_PROPERTIES), r["label"]))
-    incoming_rows = [{"phrase": text("resource.incoming_phrase", lang, label=term_label(p, lang)),
+    order = {str(p): i for i, p in enumerate(LABEL_PROPERTIES)}  # the label properties first, in this order
+    rows = [{"label": term_label(str(p), lang), "href": local_href(str(p)), "iri": str(p), "values": values}
+            for p, values in sorted(properties.items(),
+                                    key=lambda pv: (order.get(str(pv[0]), len(order)), term_label(str(pv[0]), lang)))]
+    incoming_rows = [{"phrase": text("resource.incoming_phrase", lang, label=term_label(str(p), lang)),
                       "predicate": str(p), "subject": _value(s, names, lang)} for s, p in links_in]
-    partners, network = [], []
+    partners: list[dict] = []
+    network: list[dict] = []
     if COLLECTIVITY_TYPES & set(types):
         partners, network = _collectivity_tables(iri)
     return render_template(
