@@ -7,7 +7,17 @@ import pytest
 from rdflib import SKOS, Literal, Namespace, URIRef
 
 from atlas_graph.build import build
-from atlas_graph.queries import QueryUsageError, UnknownValue, bindings_for, registry, run_named_query, walk
+from atlas_graph.queries import (
+    Pairs,
+    QueryUsageError,
+    UnknownValue,
+    bindings_for,
+    member_variables,
+    pair_rows,
+    registry,
+    run_named_query,
+    walk,
+)
 from atlas_graph.queries import _parse_header as parse_header
 from atlas_graph.queries.resolve import Resolver
 from atlas_graph.sources import load_build
@@ -68,6 +78,10 @@ def test_registry_reads_every_header():
     assert queries["shared-partners"].order == (
         "shared_partner_country", "shared_partner", "collectivity_a", "collectivity_b")
     assert queries["funder-totals"].order == () and "ORDER BY" in queries["funder-totals"].sparql
+    assert queries["shared-partners"].pairs == Pairs(("a", "collectivity_a"), ("b", "collectivity_b"), "foreign")
+    assert member_variables(queries["shared-partners"]) == [
+        "foreign", "shared_partner", "shared_partner_country", "a", "collectivity_a"]
+    assert all(q.pairs is None for name, q in queries.items() if name != "shared-partners")
     for query in (q for q in queries.values() if q.order):  # the runner sorts these: no ORDER BY in the SPARQL
         assert all("ORDER BY" not in line for line in query.sparql.splitlines() if not line.startswith("#"))
 
@@ -77,6 +91,29 @@ def test_an_order_must_name_columns():
     with pytest.raises(ValueError, match="Order names c"):
         parse_header(header, "x.rq")
     assert parse_header(header.replace("b, c", "b"), "x.rq").order == ("b",)
+
+
+PAIRED = "# Name: x\n# Purpose: p\n# Parameters: none\n# Pairs: {}\n# Columns: g, x_a, x_b\nSELECT ?k ?g ?a ?x_a {{}}\n"
+
+
+def test_a_pairs_line_must_have_two_sides_alike():
+    with pytest.raises(ValueError, match="cannot read the Pairs line"):
+        parse_header(PAIRED.format("?a ?x_a -> ?b ?x_b"), "x.rq")
+    with pytest.raises(ValueError, match="differ in length"):
+        parse_header(PAIRED.format("?a ?x_a -> ?b, by ?k"), "x.rq")
+
+
+def test_pair_rows_are_the_self_join_of_the_member_rows():
+    """Each two members of a group with ``?a`` < ``?b`` (as text), once per pair of rows: a member
+    with two labels pairs twice, a member given twice pairs twice, never with itself."""
+    query = parse_header(PAIRED.format("?a ?x_a -> ?b ?x_b, by ?k"), "x.rq")
+    assert member_variables(query) == ["k", "g", "a", "x_a"]
+    members = [("k1", "G", "u:2", "two"), ("k1", "G", "u:1", "one"), ("k1", "G", "u:1", "un"),
+               ("k1", "G", "u:3", "three"), ("k1", "G", "u:3", "three"), ("k2", "G", "u:1", "one"),
+               ("k2", "H", "u:2", "two"), ("k3", "G", "u:9", "alone")]
+    expected = [(g, xa, xb) for k, g, a, xa in members for k2, g2, b, xb in members
+                if (k, g) == (k2, g2) and a < b]
+    assert len(expected) == 8 and sorted(pair_rows(query, members)) == sorted(expected)
 
 
 def test_partners_of_evry_on_the_seed(seed):
@@ -222,11 +259,43 @@ TEXT_CASES = [
 
 @pytest.mark.parametrize(("name", "params"), TEXT_CASES)
 def test_rows_are_the_text_of_the_terms_select_gives(corpus, name, params):
+    """The rows of text (``select_text``), paired by the runner for a ``# Pairs:`` query, are
+    those made from the rdflib terms ``select`` gives."""
     query = registry()[name]
     sparql = inline_bindings(query.sparql, bindings_for(query, params, Resolver(corpus)))
-    expected = [tuple("" if row[c] is None else str(row[c]) for c in query.columns) for row in corpus.select(sparql)]
+    variables = member_variables(query) if query.pairs else query.columns
+    expected = [tuple("" if row[v] is None else str(row[v]) for v in variables) for row in corpus.select(sparql)]
+    if query.pairs:
+        expected = pair_rows(query, expected)
     table = run_named_query(corpus, name, params)
     assert table.rows and sorted(table.rows) == sorted(expected)
+
+
+SELF_JOIN = """PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?collectivity_a ?collectivity_b ?shared_partner ?shared_partner_country {
+  { SELECT DISTINCT ?foreign ?shared_partner ?shared_partner_country ?a ?collectivity_a WHERE {
+      ?foreign atlas:country/atlas:isoAlpha2 ?shared_partner_country ; skos:prefLabel ?shared_partner .
+      ?p atlas:foreignPartner ?foreign ; atlas:frenchPartner ?a .
+      ?a skos:prefLabel ?collectivity_a .
+  } }
+  { SELECT DISTINCT ?foreign ?b ?collectivity_b WHERE {
+      ?p atlas:foreignPartner ?foreign ; atlas:frenchPartner ?b .
+      ?b skos:prefLabel ?collectivity_b .
+  } }
+  FILTER(STR(?a) < STR(?b))
+}"""
+
+
+@pytest.mark.parametrize("params", [{}, {"country": "SN"}])
+def test_shared_partner_pairs_are_the_sparql_self_join(corpus, params):
+    """The pairs made by the runner are the rows of the self-join in SPARQL (the query before the
+    runner made the pairs), on each store."""
+    query = registry()["shared-partners"]
+    sparql = inline_bindings(SELF_JOIN, bindings_for(query, params, Resolver(corpus)))
+    expected = corpus.select_text(sparql, query.columns)
+    table = run_named_query(corpus, "shared-partners", params)
+    assert expected and sorted(table.rows) == sorted(expected)
 
 
 ORDER_CASES = [(name, params) for name, params in TEXT_CASES if registry()[name].order and "country" not in params]

@@ -19,7 +19,9 @@ Each ``.rq`` file starts with a header comment, read here::
 Parameter values open the query's WHERE group as an inline ``VALUES`` row, written from the
 typed terms by ``stores.memory.inline_bindings`` (never by formatting text). A query with a
 ``# Walk:`` line is run once per hop from the collectivities reached before (``network``); its rows
-come by hop, then in the ``# Order:`` below.
+come by hop, then in the ``# Order:`` below. A query with a ``# Pairs:`` line gives one row per
+member of a group (``shared-partners``: a French collectivity of a foreign partner); the runner
+makes its rows from the pairs of members of each group (``pair_rows``).
 
 Row order: the runner sorts the rows of text by the columns of the ``# Order:`` line, then by
 the other columns, so that ties come in the same order from every store (strings by code point,
@@ -33,11 +35,12 @@ of ``shared-partners`` (64,000 rows).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import groupby
+from itertools import combinations, groupby
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -76,6 +79,20 @@ class Walk:
 
 
 @dataclass(frozen=True)
+class Pairs:
+    """Rows made from pairs of rows: ``# Pairs: ?a ?label_a -> ?b ?label_b, by ?group``.
+
+    The query gives one row per member (``?a``, described by the other variables of ``first``)
+    of each group (``?group`` and the columns named on neither side); the runner gives one row
+    per two rows of a group whose first variables are in order (text of ``?a`` < text of
+    ``?b``), the second row's ``first`` values taking the names of ``second``."""
+
+    first: tuple[str, ...]  # the member, then what the query says of it
+    second: tuple[str, ...]  # the same, for the other member of the pair
+    group: str  # the variable of the group (not a column)
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     purpose: str
@@ -84,6 +101,7 @@ class NamedQuery:
     sparql: str
     walk: Walk | None = None
     order: tuple[str, ...] = ()  # columns the runner sorts the rows by (``# Order:``)
+    pairs: Pairs | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,7 @@ _PARAM = re.compile(
 
 
 _WALK = re.compile(r"^\?(?P<start>\w+) -> \?(?P<end>\w+), up to (?P<depth>[\w-]+)$")
+_PAIRS = re.compile(r"^(?P<first>\?\w+(?: \?\w+)*) -> (?P<second>\?\w+(?: \?\w+)*), by \?(?P<group>\w+)$")
 
 
 def _parse_header(text: str, filename: str) -> NamedQuery:
@@ -110,7 +129,7 @@ def _parse_header(text: str, filename: str) -> NamedQuery:
         if not line.startswith("#"):
             break
         body = line[1:].strip()
-        match = re.match(r"^(Name|Purpose|Parameters|Walk|Columns|Order|Plan):\s*(.*)$", body)
+        match = re.match(r"^(Name|Purpose|Parameters|Walk|Pairs|Columns|Order|Plan):\s*(.*)$", body)
         if match:
             current = match[1]
             fields[current] = [match[2]] if match[2] else []
@@ -142,7 +161,17 @@ def _parse_header(text: str, filename: str) -> NamedQuery:
     order = tuple(c.strip() for c in fields["Order"][0].split(",")) if "Order" in fields else ()
     if set(order) - set(columns):
         raise ValueError(f"{filename}: Order names {', '.join(sorted(set(order) - set(columns)))}, not columns")
-    return NamedQuery(fields["Name"][0], " ".join(fields["Purpose"]), tuple(parameters), columns, text, walk, order)
+    pairs = None
+    if "Pairs" in fields:
+        found = _PAIRS.match(fields["Pairs"][0])
+        if found is None:
+            raise ValueError(f"{filename}: cannot read the Pairs line {fields['Pairs'][0]!r}")
+        first, second = (tuple(v.lstrip("?") for v in found[side].split()) for side in ("first", "second"))
+        pairs = Pairs(first, second, found["group"])
+        if len(pairs.first) != len(pairs.second):
+            raise ValueError(f"{filename}: the two sides of the Pairs line differ in length")
+    return NamedQuery(fields["Name"][0], " ".join(fields["Purpose"]), tuple(parameters), columns, text, walk, order,
+                      pairs)
 
 
 @cache
@@ -200,10 +229,41 @@ def run_named_query(store: Store, name: str, params: dict[str, str] | None = Non
     bindings = bindings_for(query, params or {}, resolver or Resolver(store))
     if query.walk is not None:
         return _walk(store, query, query.walk, bindings)
-    rows = store.select_text(inline_bindings(query.sparql, bindings), query.columns)
+    if query.pairs is not None:
+        rows = pair_rows(query, store.select_text(inline_bindings(query.sparql, bindings), member_variables(query)))
+    else:
+        rows = store.select_text(inline_bindings(query.sparql, bindings), query.columns)
     if query.order:
         rows.sort(key=itemgetter(*(query.columns.index(c) for c in _sort_columns(query))))
     return Table(query.columns, rows)
+
+
+def member_variables(query: NamedQuery) -> list[str]:
+    """The variables a ``# Pairs:`` query gives, in the order ``pair_rows`` reads them: the
+    group, the columns of the group, then the member's."""
+    assert query.pairs is not None
+    spec = query.pairs
+    return [spec.group, *(c for c in query.columns if c not in spec.first + spec.second), *spec.first]
+
+
+def pair_rows(query: NamedQuery, members: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The rows of a ``# Pairs:`` query from its member rows (``member_variables``): for each
+    group, each two members whose first values are in order (as text), as ``FILTER(STR(?a) <
+    STR(?b))`` orders them; a member given twice pairs twice, as in the self-join."""
+    assert query.pairs is not None
+    spec = query.pairs
+    width = len(member_variables(query)) - len(spec.first)
+    groups: defaultdict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for row in members:
+        groups[row[:width]].append(row[width:])
+    names = [*member_variables(query), *spec.second]
+    pick = itemgetter(*(names.index(c) for c in query.columns))
+    rows = []
+    for group, found in groups.items():
+        if len(found) > 1:
+            found.sort()  # then a member comes before every member it is paired with
+            rows += [pick(group + one + other) for one, other in combinations(found, 2) if one[0] != other[0]]
+    return rows
 
 
 def _sort_columns(query: NamedQuery) -> list[str]:
@@ -216,8 +276,8 @@ def _walk(store: Store, query: NamedQuery, walk_spec: Walk, bindings: dict[str, 
     depth_variable = next(p.variable for p in query.parameters if p.name == walk_spec.depth)
     depth = int(bindings.pop(depth_variable))
     start = str(bindings.pop(walk_spec.start))
-    variables = [walk_spec.start, walk_spec.end, *(c for c in query.columns if c != "hop")]
-    found = walk(lambda sparql: store.select_text(sparql, variables), query.sparql, walk_spec.start, 1, start,
+    variables = [walk_spec.end, *(c for c in query.columns if c != "hop")]
+    found = walk(lambda sparql: store.select_text(sparql, variables), query.sparql, walk_spec.start, 0, start,
                  depth, term=URIRef)
     # each row and its hop as one tuple (the hop last), picked in the order of the columns
     place = {name: i for i, name in enumerate(variables)} | {"hop": len(variables)}
