@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -216,3 +217,58 @@ def test_updates_to_a_store_on_disk_are_kept(tmp_path):
     reopened = OxigraphStore(path, read_only=True)
     assert len(reopened.select("SELECT ?o WHERE { GRAPH <urn:g> { <urn:a> <urn:b> ?o } }")) == 200
     assert len(reopened.select("SELECT ?p WHERE { ?p a <https://w3id.org/atlas-coop/ontology#Partnership> }")) == 1
+
+
+def _tree(pid: int) -> set[int]:
+    """``pid`` and its descendants alive now (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        found.add(todo[-1])
+        todo += children.get(todo.pop(), [])
+    return found
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_server_and_its_workers(sig):
+    """SIGTERM (a service manager) or SIGINT (Ctrl-C) to the command stops it and every process
+    it started (the serving process and the query workers), and frees the port."""
+    port = free_port()
+    process = subprocess.Popen([*COMMAND, "--port", str(port), "--workers", "2"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/queries", timeout=2) as response:
+                    response.read()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "serve did not answer within 30 s"
+                time.sleep(0.1)
+        started = _tree(process.pid)
+        assert len(started) >= 4  # the command, the serving process, two query workers
+        process.send_signal(sig)
+        process.wait(timeout=20)
+        deadline = time.monotonic() + 10
+        while started & _tree(process.pid) - {process.pid} and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = {pid for pid in started if Path(f"/proc/{pid}").exists()
+                and "Z" not in (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[:1])}
+        assert left == set()
+        with socket.socket() as probe:  # fails while anything still listens on the port
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("127.0.0.1", port))
+            probe.listen()
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

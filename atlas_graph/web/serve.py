@@ -43,6 +43,7 @@ class _Worker:
 def _worker_main(store: Store, conn: Any, inherited: list[Any]) -> None:
     """Worker loop: receive ``(method, args)``, answer ``("ok", value)`` or ``("err", exc)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the server's handler: its exit terminates us
     for other in inherited:  # pipe ends of sibling workers copied by the fork
         try:
             other.close()
