@@ -5,6 +5,9 @@ and every problem met (files that could not be read, fields left out, ambiguous 
 with ``write_build``, the bytes of the dataset in one of ``rdf_files.FORMATS`` and the report.
 Deterministic: the same inputs give the same IRIs and byte-identical output.
 
+The graphs of a ``Build`` hold rdflib terms; ``write_build`` maps N-Quads straight to their
+lines, the mapper making each term's N-Triples text instead (``terms.TEXT``).
+
 Parallel work: files are parsed across the machine's cores when there are many. Mapping needs
 every record first (one node per actor across records), then ``write_build`` maps the record
 graphs and writes their N-Quads lines in forked workers, which share the actor index without
@@ -20,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
 from rdflib import Dataset, URIRef
@@ -27,10 +31,12 @@ from rdflib.term import Node
 
 from . import paused_gc
 from .identity import DEFAULT_BASE_IRI, ActorIndex, Minter
-from .mapping import Concepts, Mapper
+from .mapping import Concepts, Mapper, Memberships
+from .mapping import Triple as MappedTriple
 from .parse import parse_file
-from .rdf_files import FORMATS, Quad, TermForms, nquads_lines, serialize_quads
+from .rdf_files import FORMATS, Quad, nquads_lines, serialize_quads
 from .records import Problem, Record, RecordError
+from .terms import RDFLIB, TEXT, TermMaker
 from .themes import ThemeVocabulary
 
 Triple = tuple[Node, Node, Node]
@@ -133,13 +139,17 @@ def _parse_all(files: list[Path]) -> Iterator[Record | RecordError]:
         yield from pool.map(_parse_one, files, chunksize=64)
 
 
-def _mapper(records: Sequence[Record], base_iri: str, personal_data: bool) -> Mapper:
+def _mapper(records: Sequence[Record], base_iri: str, personal_data: bool, terms: TermMaker = RDFLIB) -> Mapper:
     index = ActorIndex(records, Minter(base_iri))
-    return Mapper(index, ThemeVocabulary(r.themes for r in records), personal_data=personal_data)
+    return Mapper(index, ThemeVocabulary(r.themes for r in records), personal_data=personal_data, terms=terms)
 
 
 def _problems(records: Sequence[Record], mapper: Mapper) -> list[Problem]:
     return [p for r in records for p in r.problems] + mapper.index.problems + mapper.problems
+
+
+Graphs = Iterator[tuple[URIRef, Iterator[MappedTriple]]]  # named graphs, mapped as they are read
+Block = tuple[str, bytes]  # a named graph's N-Triples form and its sorted N-Quads lines
 
 
 def map_records(
@@ -147,13 +157,34 @@ def map_records(
 ) -> tuple[dict[URIRef, list[Triple]], list[Problem]]:
     """Map parsed records into named graphs: one per record, plus actors and vocabulary."""
     mapper = _mapper(records, base_iri, personal_data)
-    minter = mapper.minter
-    graphs: dict[URIRef, list[Triple]] = {}
-    for record in sorted(records, key=lambda r: r.record_id):
-        graphs[minter.record_graph(record.record_id)] = list(dict.fromkeys(mapper.record_triples(record)))
-    graphs[minter.actors_graph()] = list(dict.fromkeys(mapper.actor_triples()))
-    graphs[minter.vocabulary_graph()] = list(dict.fromkeys(mapper.vocabulary_triples()))
-    return graphs, _problems(records, mapper)
+    graphs = chain(_record_graphs(mapper, sorted(records, key=lambda r: r.record_id)), _shared_graphs(mapper))
+    return {name: list(dict.fromkeys(triples)) for name, triples in graphs}, _problems(records, mapper)
+
+
+def _record_graphs(mapper: Mapper, records: Sequence[Record]) -> Graphs:
+    for record in records:
+        yield mapper.minter.record_graph(record.record_id), mapper.record_triples(record)
+
+
+def _shared_graphs(mapper: Mapper) -> Graphs:
+    """The actors and vocabulary graphs, once every record has been mapped."""
+    yield mapper.minter.actors_graph(), mapper.actor_triples()
+    yield mapper.minter.vocabulary_graph(), mapper.vocabulary_triples()
+
+
+def _blocks(graphs: Graphs) -> list[Block]:
+    """Each graph's N-Quads lines (terms from ``TEXT``), encoded where they are mapped (in the
+    workers)."""
+    blocks = []
+    for name, triples in graphs:
+        graph = TEXT.iri(name)
+        blocks.append((graph, nquads_lines(graph, set(triples)).encode()))
+    return blocks
+
+
+def _nquads(blocks: list[Block]) -> bytes:
+    """The N-Quads file of these graphs: graph by graph, in the order of their N-Triples forms."""
+    return b"".join(lines for _, lines in sorted(blocks))
 
 
 def to_dataset(graphs: dict[URIRef, list[Triple]]) -> Dataset:
@@ -185,33 +216,33 @@ def build(sources: Iterable[Path], base_iri: str = DEFAULT_BASE_IRI, personal_da
 def write_build(sources: Iterable[Path], fmt: str, base_iri: str = DEFAULT_BASE_IRI,
                 personal_data: bool = True) -> tuple[bytes, BuildReport]:
     """Read record files and folders and write their dataset in ``fmt``; the same bytes as
-    ``serialize_quads(build(...).quads(), fmt)``. N-Quads of many records are mapped and written
-    in forked workers (see the module); other formats and small sets go through ``build``."""
+    ``serialize_quads(build(...).quads(), fmt)``. N-Quads are written straight from the mapped
+    lines (in forked workers when there are many records, see the module); other formats go
+    through ``build``'s rdflib graphs."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     with paused_gc():
         records, failed = read_records(sources)
-        workers = _workers()
-        if fmt != "nquads" or len(records) < PARALLEL_FROM or workers < 2:
+        if fmt != "nquads":
             graphs, problems = map_records(records, base_iri, personal_data)
             return serialize_quads(Build(records, failed, problems, graphs=graphs).quads(), fmt, base_iri), \
                 BuildReport(records, failed, problems)
-        mapper = _mapper(records, base_iri, personal_data)
+        mapper = _mapper(records, base_iri, personal_data, TEXT)
         ordered = sorted(records, key=lambda r: r.record_id)
-        size = -(-len(ordered) // (workers * 4))
-        chunks = [(start, min(start + size, len(ordered))) for start in range(0, len(ordered), size)]
-        blocks: list[tuple[str, str]] = []
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_take_job,
-                                 initargs=(mapper, ordered)) as pool:
-            for chunk_blocks, concepts, memberships, problems in pool.map(_write_records, chunks):
-                blocks += chunk_blocks
-                mapper.merge(concepts, memberships, problems)
-        forms, minter = TermForms(), mapper.minter
-        for name, triples in ((minter.actors_graph(), mapper.actor_triples()),
-                              (minter.vocabulary_graph(), mapper.vocabulary_triples())):
-            blocks.append(_nquads_block(forms, name, triples))
-        data = "".join(text for _, text in sorted(blocks)).encode()
+        workers = _workers()
+        if len(records) < PARALLEL_FROM or workers < 2:
+            blocks = _blocks(_record_graphs(mapper, ordered))
+        else:
+            blocks = []
+            size = -(-len(ordered) // (workers * 4))
+            chunks = [(start, min(start + size, len(ordered))) for start in range(0, len(ordered), size)]
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_take_job,
+                                     initargs=(mapper, ordered)) as pool:
+                for chunk_blocks, concepts, memberships, problems in pool.map(_write_records, chunks):
+                    blocks += chunk_blocks
+                    mapper.merge(concepts, memberships, problems)
+        data = _nquads(blocks + _blocks(_shared_graphs(mapper)))
     return data, BuildReport(records, failed, _problems(records, mapper))
 
 
@@ -222,18 +253,10 @@ def _take_job(mapper: Mapper, records: list[Record]) -> None:
     _WORKER_JOB.append((mapper, records))  # inherited through fork, not copied through a pipe
 
 
-def _write_records(bounds: tuple[int, int]) -> tuple[list[tuple[str, str]], Concepts, dict, list[Problem]]:
+def _write_records(bounds: tuple[int, int]) -> tuple[list[Block], Concepts, Memberships, list[Problem]]:
     """In a worker: the N-Quads blocks of some records' graphs, and what mapping them met."""
     with paused_gc():
         shared, records = _WORKER_JOB[0]
         mapper = shared.fresh()
-        forms = TermForms()
-        blocks = [_nquads_block(forms, mapper.minter.record_graph(r.record_id), mapper.record_triples(r))
-                  for r in records[bounds[0]:bounds[1]]]
+        blocks = _blocks(_record_graphs(mapper, records[bounds[0]:bounds[1]]))
         return blocks, mapper.concepts, mapper.memberships, mapper.problems
-
-
-def _nquads_block(forms: TermForms, name: URIRef, triples: Iterable[Triple]) -> tuple[str, str]:
-    text = forms.text
-    graph = text(name)
-    return graph, nquads_lines(graph, {(text(s), text(p), text(o)) for s, p, o in triples})

@@ -22,11 +22,23 @@ _FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", 
 _TOWN_PREFIX = re.compile(r"^(?:ville|commune|mairie)\s+(?:de\s+|d'\s*|(?P<du>du)\s+|(?P<des>des)\s+)", re.IGNORECASE)
 
 
+class _Uncombined(dict):
+    """A ``str.translate`` table that deletes combining marks (accents) and keeps any other
+    character, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_UNCOMBINED = _Uncombined()
+
+
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case-, accent-, apostrophe- and space-insensitive form of ``text``."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = unicodedata.normalize("NFKD", text.translate(_FOLD)).translate(_UNCOMBINED)
     return " ".join(plain.casefold().replace("œ", "oe").replace("æ", "ae").split())
 
 

@@ -7,7 +7,6 @@ is not a readable Atlas record raises ``RecordError`` (file and reason, never a 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -73,9 +72,8 @@ def parse_bytes(data: bytes, source_name: str, shown_as: str | None = None) -> R
 def parse_text(text: str, source_name: str, sha256: str = "", shown_as: str | None = None) -> Record:
     """Parse the text of one Atlas detail page."""
     found = sections.split(text, shown_as or source_name)
-    record = _RecordParser(found, shown_as or source_name).parse(sha256 or hashlib.sha256(text.encode()).hexdigest())
-    return dataclasses.replace(record, record_id=record_id(source_name), source_name=source_name,
-                               location=shown_as or source_name)
+    return _RecordParser(found, shown_as or source_name).parse(source_name,
+                                                              sha256 or hashlib.sha256(text.encode()).hexdigest())
 
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -132,7 +130,7 @@ class _RecordParser:
     def problem(self, field: str, value: str, message: str, severity: str = "warning") -> None:
         self.problems.append(Problem(self.source, field, value, message, severity))
 
-    def parse(self, sha256: str) -> Record:
+    def parse(self, source_name: str, sha256: str) -> Record:
         s = self.s
         title = s.text("title")
         if not title:
@@ -146,8 +144,8 @@ class _RecordParser:
              *(i.name for i in implementers)}
         )
         return Record(
-            record_id=record_id(self.source),
-            source_name=self.source,
+            record_id=record_id(source_name),
+            source_name=source_name,
             sha256=sha256,
             title=title.replace("\n", " "),
             first_signature_year=self.year("first_signature_year"),
@@ -178,6 +176,7 @@ class _RecordParser:
             )),
             post=self.post(),
             problems=tuple(self.problems),
+            location=self.source,
         )
 
     # -- single values ---------------------------------------------------------------------

@@ -27,7 +27,7 @@ FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": 
            "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
 
 Quad = tuple[Node, Node, Node, URIRef]
-TextTriple = tuple[str, str, str]
+TextTriple = tuple[str, str, str]  # subject, predicate, object in N-Triples form
 
 
 def prefixes(base_iri: str = DEFAULT_BASE_IRI) -> dict[str, str]:

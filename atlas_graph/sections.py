@@ -76,11 +76,15 @@ _REQUIRED = ("title", "foreign_partners")
 
 
 def _norm_line(line: str) -> str:
-    return " ".join(line.replace("\u00a0", " ").replace("’", "'").split())
+    """Spaces (no-break ones too: ``str.split`` takes them as spaces) collapsed, typographic
+    apostrophes made plain."""
+    return " ".join(line.replace("’", "'").split())
 
 
 _BY_TEXT = {_norm_line(text): (index, key) for index, (key, text, _) in enumerate(HEADINGS)}
 _STATEMENTS = {_norm_line(text): value for text, value in STATEMENTS.items()}
+_HEADING_TEXT = {key: _norm_line(text) for key, text, _ in HEADINGS}
+_HEADER_ROW = {key: _norm_line(header) for key, _, header in HEADINGS if header}
 
 
 @dataclass
@@ -95,17 +99,17 @@ class Sections:
 
     def lines(self, key: str) -> list[str]:
         """The non-blank lines of a section."""
-        return [line.strip() for line in self.content.get(key, []) if line.strip()]
+        return [stripped for line in self.content.get(key, []) if (stripped := line.strip())]
 
     def rows(self, key: str) -> list[str]:
         """The rows of a table section, header row and icon text removed."""
-        header = next(h for k, _, h in HEADINGS if k == key)
+        header, heading = _HEADER_ROW.get(key), _HEADING_TEXT[key]
         rows = []
         for line in self.lines(key):
-            if header and _norm_line(line).startswith(_norm_line(header)):
+            if header and _norm_line(line).startswith(header):
                 continue
             row = _ICON.sub("", line).strip()
-            if row and row != _norm_line(next(t for k, t, _ in HEADINGS if k == key)):
+            if row and row != heading:
                 rows.append(row)
         return rows
 
@@ -144,7 +148,13 @@ def split(text: str, source: str) -> Sections:
     key: str | None = None
     seen_heading = False
     for raw in text.split("\n"):
-        line = _norm_line(raw)
+        collapsed = " ".join(raw.split())  # as _norm_line, typographic apostrophes kept
+        kept = raw.replace("\u00a0", " ") if key in PROSE else collapsed  # what the section keeps
+        if not collapsed:  # a blank line: a paragraph break in prose, kept empty elsewhere
+            if key is not None and key != "footer":
+                found.content[key].append(kept)
+            continue
+        line = collapsed.replace("’", "'")
         post = _POST.match(line) if line.startswith(_POST_PREFIX) else None
         heading = ("post", 0) if post else None
         if heading is None and line in _BY_TEXT and _BY_TEXT[line][0] >= position:
@@ -165,14 +175,12 @@ def split(text: str, source: str) -> Sections:
         if key not in PROSE and _CHROME_ANY.search(line):
             continue
         if key is None:
-            if line:
-                found.problems.append(Problem(source, "page", line, "text before the first heading, ignored"))
+            found.problems.append(Problem(source, "page", line, "text before the first heading, ignored"))
             continue
-        if key in {"implementation", "evaluation_block"} and line:
+        if key in {"implementation", "evaluation_block"}:
             found.problems.append(Problem(source, key, line, "unexpected text under this heading, ignored"))
             continue
-        kept = raw.replace("\u00a0", " ")
-        found.content[key].append(kept if key in PROSE else " ".join(kept.split()))
+        found.content[key].append(kept)
     if not seen_heading:
         raise RecordError(source, "not an Atlas record: none of its headings was found")
     missing = [k for k in _REQUIRED if k not in found.content]

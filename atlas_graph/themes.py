@@ -34,8 +34,15 @@ class ThemeVocabulary:
         for path in sorted(self.paths):
             for level, label in enumerate(path[:3]):
                 self.levels[level].setdefault(names.fold(label), label)
+        self._rows: dict[str, ThemeRow] = {}  # the same rows come back in many records
 
     def split(self, raw: str) -> ThemeRow:
+        row = self._rows.get(raw)
+        if row is None:
+            row = self._rows[raw] = self._split(raw)
+        return row
+
+    def _split(self, raw: str) -> ThemeRow:
         match = _PRIORITY.match(raw)
         text, priority = (match["rest"], int(match["priority"])) if match else (raw, None)
         splits = self._splits(names.fold(text), 0)

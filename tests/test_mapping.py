@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import ORG, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from atlas_graph._generate_namespaces import ontology_path
 from atlas_graph.build import build, build_dataset
@@ -19,6 +19,7 @@ from atlas_graph.records import (
     PartnerContact,
     Record,
 )
+from atlas_graph.stores.oxigraph import to_ox
 
 from .helpers import RECORDS, SEED, assert_isomorphic
 
@@ -219,18 +220,37 @@ def test_other_themes_split_with_the_corpus_labels(corpus):
 
 def test_term_lookups_stay_closed_and_equal_to_the_namespaces():
     """The mapper looks each term up once; an unknown name still fails as in ATLAS itself."""
-    from atlas_graph import mapping
+    from atlas_graph.terms import RDFLIB, TEXT
 
-    assert mapping.ATLAS.Partnership == ATLAS.Partnership
-    assert mapping.ATLAS.Partnership is mapping.ATLAS.Partnership
-    assert mapping.ORG.Membership == ORG.Membership
+    assert RDFLIB.ATLAS.Partnership == ATLAS.Partnership
+    assert RDFLIB.ATLAS.Partnership is RDFLIB.ATLAS.Partnership
+    assert RDFLIB.ORG.Membership == ORG.Membership
+    assert TEXT.ORG.Membership == f"<{ORG.Membership}>"  # the N-Triples form
     with pytest.raises(AttributeError):
-        mapping.ATLAS.NoSuchTerm  # noqa: B018
+        RDFLIB.ATLAS.NoSuchTerm  # noqa: B018
 
 
 def test_repeated_literals_keep_their_datatypes():
     """Row numbers, flags and codes are made once each: True and 1 stay distinct literals."""
-    from atlas_graph.mapping import plain
+    from atlas_graph.terms import RDFLIB
 
-    assert plain(True) == Literal(True) and plain(1) == Literal(1)
-    assert plain(True).datatype != plain(1).datatype
+    assert RDFLIB.plain(True) == Literal(True) and RDFLIB.plain(1) == Literal(1)
+    assert RDFLIB.plain(True).datatype != RDFLIB.plain(1).datatype
+    assert RDFLIB.plain(1) is RDFLIB.plain(1)
+
+
+def test_text_terms_are_the_n_triples_forms_oxigraph_writes_of_the_rdflib_terms():
+    """N-Quads are written from the mapper's ``TEXT`` terms as they are: each must be Oxigraph's
+    own form of the ``RDFLIB`` term made by the same call, awkward text included."""
+    from atlas_graph.terms import RDFLIB, TEXT
+
+    text = 'say "oui"\\ and\nthen\r\ttab \x01\x7f Évry–Courcouronnes 😀'
+    calls = [("fr", text), ("literal", text), ("literal", "Morocco", "en"), ("decimal", Decimal("1500.50")),
+             ("decimal", Decimal("2.7E+4")), ("year", 987), ("date", dt.date(2021, 6, 30)), ("plain", 7),
+             ("plain", False), ("plain", "EUR"), ("iri", BASE + "id/a%20b#é")]
+    for name, *args in calls:
+        assert getattr(TEXT, name)(*args) == str(to_ox(getattr(RDFLIB, name)(*args))), name
+    assert RDFLIB.decimal(Decimal("2.7E+4")) == Literal("27000", datatype=XSD.decimal)
+    assert RDFLIB.year(987) == Literal("0987", datatype=XSD.gYear)
+    with pytest.raises(ValueError):
+        TEXT.iri("not an IRI")
