@@ -17,6 +17,7 @@ Validation (pyshacl) and reading sources are imported by the commands that use t
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -41,6 +42,18 @@ def fail(message: str, status: int = 2) -> None:
     sys.exit(status)
 
 
+def _base_iri(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An absolute IRI ending in '/' or '#' (every IRI minted is it followed by a path)."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*[/#]", value):
+        raise click.BadParameter(f"{value!r} is not an absolute IRI ending in '/' or '#' "
+                                 f"(e.g. {DEFAULT_BASE_IRI})")
+    return value
+
+
+BASE_IRI = click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=_base_iri,
+                        help="Base of every IRI minted: an absolute IRI ending in '/' or '#'.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="atlas-graph")
 def main() -> None:
@@ -53,7 +66,7 @@ def main() -> None:
               help="File to write ('-' for standard output); optional with --store.")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)),
               help="Output format; by default from the output file's suffix, else turtle.")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every IRI minted.")
+@BASE_IRI
 @click.option("--no-personal-data", is_flag=True, help="Leave out names and e-mails of people.")
 @click.option("--store", "store_uri", help="Also build into this store (memory, oxigraph:PATH, http://…): "
               "it then holds exactly SOURCES (as 'load --sync' does).")
@@ -176,7 +189,7 @@ def load_into_store(store_uri: str, sources: tuple[Path, ...], **options):  # ->
 @click.option("--sync", is_flag=True, help="Remove the graphs of records not among SOURCES.")
 @click.option("--replace-all", is_flag=True,
               help="First drop every atlas-graph graph of the store (e.g. one built by another version).")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every IRI minted.")
+@BASE_IRI
 @click.option("--no-personal-data", is_flag=True, help="Leave out names and e-mails of people.")
 def load_command(sources: tuple[Path, ...], store_uri: str, sync: bool, replace_all: bool, base_iri: str,
                  no_personal_data: bool) -> None:
@@ -208,7 +221,7 @@ def load_command(sources: tuple[Path, ...], store_uri: str, sync: bool, replace_
               "it is served as it is, else SOURCES are loaded into it.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every IRI minted.")
+@BASE_IRI
 @click.option("--query-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               metavar="SECONDS", help="Queries running longer are stopped (503).")
 @click.option("--max-rows", default=10000, show_default=True, type=int, metavar="N",
@@ -287,7 +300,7 @@ def _print_validation(run, fmt: str, lang: str, err: bool = False) -> bool:  # t
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True,
               help="Language of the messages.")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every IRI minted.")
+@BASE_IRI
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the CPU count).")
 @click.option("--store", "store_uri", help="Validate what this store holds (memory, oxigraph:PATH, http://…).")
 def validate_command(sources: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, lang: str, base_iri: str,

@@ -66,6 +66,15 @@ def test_build_usage_error_exits_2(tmp_path):
     assert run("build", SEED, "-o", tmp_path / "x", "--format", "pdf").returncode == 2
 
 
+@pytest.mark.parametrize("command", ["build", "load", "serve", "validate"])
+@pytest.mark.parametrize("base", ["not an iri", "https://example.org/atlas", "/relative/"])
+def test_a_bad_base_iri_exits_2_naming_it(tmp_path, command, base):
+    extra = {"build": ["-o", tmp_path / "x.nq"], "load": ["--store", f"oxigraph:{tmp_path / 's'}"]}.get(command, [])
+    done = run(command, SEED, "--base-iri", base, *extra)
+    assert done.returncode == 2
+    assert f"'{base}' is not an absolute IRI ending in '/' or '#'" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_query_csv_has_exactly_the_announced_headers(tmp_path):
     graph = tmp_path / "g.ttl"
     run("build", SEED, RECORDS, "-o", graph)
