@@ -623,3 +623,50 @@ def test_answer_cache_keeps_at_most_its_bytes(make_app, monkeypatch) -> None:
     for _ in range(2):
         assert get(client, "ASK { ?s ?p 4 }").status_code == 200
     assert calls.count("raw_query") == 3
+
+
+def view_calls(app: Flask, endpoint: str) -> list[str]:
+    """The requests that reach the Flask view ``endpoint`` from now on (a spy around the real view)."""
+    calls: list[str] = []
+    real = app.view_functions[endpoint]
+
+    def counting(*args: object, **kwargs: object) -> object:
+        from flask import request
+
+        calls.append(request.method)
+        return real(*args, **kwargs)
+
+    app.view_functions[endpoint] = counting
+    return calls
+
+
+def test_repeated_requests_are_replayed_without_flask(make_app) -> None:
+    """A request repeating an earlier one gets the same bytes and headers without reaching the
+    view; anything it depends on (Accept, body, data) makes it new; errors, conditional requests
+    and answers that set a cookie are never replayed."""
+    app = make_app(enable_update=True, update_token=TOKEN)
+    client = app.test_client()
+    calls = view_calls(app, "sparql.sparql")
+    query = "SELECT ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?o"
+    first, again = get(client, query), get(client, query)
+    assert (again.data, list(again.headers)) == (first.data, list(first.headers)) and calls == ["GET"]
+    post = {"data": query, "content_type": "application/sparql-query"}
+    first_post, again_post = client.post("/sparql", **post), client.post("/sparql", **post)
+    assert first_post.get_json() == first.get_json() and again_post.data == first_post.data
+    assert calls == ["GET", "POST"]  # the body was read for the key and still reached the view
+    assert get(client, query, accept="text/csv").data.startswith(b"o\r\n") and len(calls) == 3
+    assert client.get("/sparql", query_string={"query": query},
+                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    for _ in range(2):
+        assert get(client, "SELECT * WHERE {").status_code == 400
+    assert len(calls) == 6
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    update = "INSERT DATA { GRAPH <http://example.org/g1> { <http://example.org/s9> <http://example.org/p> 9 } }"
+    updated = client.post("/sparql", data=update, content_type="application/sparql-update", headers=auth)
+    assert updated.status_code == 204
+    after = get(client, query)
+    assert [b["o"]["value"] for b in after.get_json()["results"]["bindings"]][-1] == "9" and len(calls) == 8
+    api = view_calls(app, "api.run_query")
+    for _ in range(2):
+        client.get("/api/queries/partners", query_string={"collectivity": "http://example.org/s1", "lang": "en"})
+    assert len(api) == 2  # it set the language cookie: not replayed

@@ -59,6 +59,9 @@ def create_app(config: WebConfig, pool: QueryPool | None = None) -> Flask:
     from atlas_graph.web import api, cache, documents, resources
 
     cache.install(app)  # per-app caches (resolver, dumps), forgotten after each update
+    from atlas_graph.web.replay import Replay
+
+    app.wsgi_app = Replay(app, app.wsgi_app, MAX_BODY)  # type: ignore[method-assign]  # repeated answers
     for linked_data_bp in (api.bp, resources.bp, documents.bp):
         app.register_blueprint(linked_data_bp)
     from atlas_graph.web import i18n, pages

@@ -36,6 +36,9 @@ from atlas_graph.stores.base import Binding, Row
 from atlas_graph.web import query_pool
 
 KEY = "atlas_graph.cache"
+#: Set in a request's WSGI environ when its answer depends only on the request and the data
+#: (``conditional``): ``atlas_graph.web.replay`` may then answer the same request again.
+REPLAYABLE = "atlas_graph.replayable"
 T = TypeVar("T")
 _MISSING: Any = object()
 
@@ -123,22 +126,38 @@ def cached_answer(key: Hashable, make: Callable[[], T], size: Callable[[T], int]
     (kept when ``size`` of it is at most ``ANSWER_CACHE_MAX_BYTES``, the least recently used
     answers forgotten beyond ``ANSWER_CACHE_ENTRIES`` or ``ANSWER_CACHE_BYTES``; failures are
     not kept)."""
-    state = _state()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    found, value, generation = kept(app, key)
+    if found:
+        return value
+    value = make()
+    keep(app, key, value, size(value), generation)
+    return value
+
+
+def kept(app: Flask, key: Hashable) -> tuple[bool, Any, int]:
+    """``(True, answer, generation)`` when an answer for ``key`` is kept (it becomes the most
+    recently used), else ``(False, None, generation)``: the data generation to give ``keep``."""
+    state = _state(app)
     with state.lock:
         if key in state.answers:
             state.answers.move_to_end(key)
-            return state.answers[key][0]
-        generation = state.generation
-    value = make()
-    nbytes = size(value)
-    if nbytes <= ANSWER_CACHE_MAX_BYTES:
-        with state.lock:
-            if state.generation == generation and key not in state.answers:
-                state.answers[key] = (value, nbytes)
-                state.answer_bytes += nbytes
-                while len(state.answers) > ANSWER_CACHE_ENTRIES or state.answer_bytes > ANSWER_CACHE_BYTES:
-                    state.answer_bytes -= state.answers.popitem(last=False)[1][1]
-    return value
+            return True, state.answers[key][0], state.generation
+        return False, None, state.generation
+
+
+def keep(app: Flask, key: Hashable, value: Any, nbytes: int, generation: int) -> None:
+    """Keep ``value`` (``nbytes`` long) as the answer for ``key`` unless it is too large or the
+    data changed since ``generation`` (see ``cached_answer``)."""
+    if nbytes > ANSWER_CACHE_MAX_BYTES:
+        return
+    state = _state(app)
+    with state.lock:
+        if state.generation == generation and key not in state.answers:
+            state.answers[key] = (value, nbytes)
+            state.answer_bytes += nbytes
+            while len(state.answers) > ANSWER_CACHE_ENTRIES or state.answer_bytes > ANSWER_CACHE_BYTES:
+                state.answer_bytes -= state.answers.popitem(last=False)[1][1]
 
 
 def conditional(response: Response, key: Hashable) -> Response:
@@ -150,6 +169,8 @@ def conditional(response: Response, key: Hashable) -> Response:
     digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=12).hexdigest()
     response.set_etag(f"{state.instance}-{state.generation}-{digest}", weak=True)
     response.make_conditional(request)  # returns the same response object, typed as werkzeug's
+    if response.status_code == 200:
+        request.environ[REPLAYABLE] = True  # the same request may be answered with these bytes
     return response
 
 
