@@ -28,6 +28,8 @@ The collectivity is the typical one (the median by number of projects as a Frenc
 bench_queries.py), the project one of its projects, the theme and the post the first by label;
 all are read from the Oxigraph server.
 Each round runs every query on both servers back to back, alternating which goes first.
+``--cold`` ends each SPARQL text with a comment of its own, so that atlas-graph cannot answer
+from its kept answers (the first time a question is asked, or after an update).
 
 Output (stdout): per round and then the median over rounds of p50/p95 latency (ms) and requests
 per second per query and server, the ratio atlas-graph/oxigraph (for rps: oxigraph/atlas-graph,
@@ -129,21 +131,25 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def batch(url: str, query: str | None, accept: str, clients: int, requests: int, limit: float) -> dict:
-    """``clients`` threads each sending up to ``requests`` requests; latencies, rps, failures, rows."""
+def batch(url: str, query: str | None, accept: str, clients: int, requests: int, limit: float,
+          cold: bool = False) -> dict:
+    """``clients`` threads each sending up to ``requests`` requests; latencies, rps, failures, rows.
+    ``cold``: each query text ends with a comment of its own, so no answer can be kept."""
     deadline = time.perf_counter() + limit
     latencies: list[float] = []
     failures: list[str] = []
     rows: set[int] = set()
     lock = threading.Lock()
+    unique = iter(range(10**9))
 
     def client() -> None:
         for _ in range(requests):
             if time.perf_counter() > deadline:
                 return
+            text = f"{query}\n# cold {time.time_ns()} {next(unique)}" if cold and query is not None else query
             start = time.perf_counter()
             try:
-                status, body = request(url, query, accept)
+                status, body = request(url, text, accept)
             except OSError as exc:
                 status, body = 0, str(exc).encode()
             elapsed = time.perf_counter() - start
@@ -196,6 +202,8 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per batch at most")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests per query and server")
+    parser.add_argument("--cold", action="store_true",
+                        help="every SPARQL text different (a comment of its own): no answer kept; API cases left out")
     args = parser.parse_args()
     atlas, oxi = args.atlas.rstrip("/"), args.oxigraph.rstrip("/")
     started: list[subprocess.Popen] = []
@@ -254,7 +262,7 @@ def main() -> None:
         for name, text, accept in queries:
             cases.append((name, "atlas-graph", atlas + "/sparql", text, accept))
             cases.append((name, "oxigraph", oxi + "/query", text, accept))
-        for name, (params, _) in named.items():
+        for name, (params, _) in named.items() if not args.cold else ():
             api = f"{atlas}/api/queries/{name}?{urllib.parse.urlencode(params)}"
             cases.append((f"{name}-api", "atlas-graph", api, None, "application/json"))
         for _, _, url, text, accept in cases:
@@ -273,7 +281,7 @@ def main() -> None:
             for group in groups:
                 order = group if round_no % 2 == 0 else list(reversed(group))
                 for name, server, url, text, accept in order:
-                    result = batch(url, text, accept, args.clients, args.requests, args.time_limit)
+                    result = batch(url, text, accept, args.clients, args.requests, args.time_limit, args.cold)
                     results.setdefault((name, server), []).append(result)
                     note = f"; {len(result['failures'])} failed: {result['failures'][0]}" if result["failures"] else ""
                     print(f"  {name:13} {server:12} n={result['n']:4} p50={result['p50']:8.1f} ms "
