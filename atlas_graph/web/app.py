@@ -56,6 +56,9 @@ def create_app(config: WebConfig, pool: QueryPool | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.extensions[EXTENSION] = {"config": config, "pool": pool}
     app.register_blueprint(sparql_bp)
+    from atlas_graph.web import service
+
+    app.register_blueprint(service.bp)  # /.well-known/void
     from atlas_graph.web import api, cache, documents, resources
 
     cache.install(app)  # per-app caches (resolver, dumps), forgotten after each update

@@ -1,4 +1,4 @@
-"""The SPARQL 1.1 Protocol endpoint (``/sparql``) and the VoID description (``/.well-known/void``).
+"""The SPARQL 1.1 Protocol endpoint (``/sparql``).
 
 Input: HTTP requests as the SPARQL 1.1 Protocol defines them: a query by GET, by POST form
 (``application/x-www-form-urlencoded``) or by POST direct (``application/sparql-query``), with
@@ -25,23 +25,20 @@ import threading
 from collections.abc import Iterator
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, Response, g, request
 from pyparsing import ParseException, ParseResults
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, ServiceUnavailable, UnsupportedMediaType
 
 from atlas_graph.stores.base import QueryDataset, QueryError, QueryTimeout, RawResult, StoreError
-from atlas_graph.web import RDF_TYPES, answer, error_response, negotiate, query_pool, rdf_answer, web_config
+from atlas_graph.web import RDF_TYPES, answer, error_response, negotiate, query_pool, web_config
 from atlas_graph.web.config import WebConfig
+from atlas_graph.web.service import service_description
 
 bp = Blueprint("sparql", __name__)
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 RESULT_TYPES = {  # offered media type -> the one served
     "application/sparql-results+json": "application/sparql-results+json",
     "application/sparql-results+xml": "application/sparql-results+xml",
@@ -53,8 +50,6 @@ RESULT_TYPES = {  # offered media type -> the one served
 }
 #: SPARQL CSV/TSV define no boolean answer, so ASK is served in JSON or XML only.
 ASK_TYPES = {k: v for k, v in RESULT_TYPES.items() if not v.startswith("text/")}
-FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-               "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
 QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
 _TOKEN = re.compile(
     r"(?P<skip>#[^\n]*|\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
@@ -272,7 +267,7 @@ def sparql() -> Response:
     if kind == "update":
         return _update(params["update"][0], params)
     if kind == "none":
-        return _service_description()
+        return service_description()
     return _query(params["query"][0], params)
 
 
@@ -344,62 +339,6 @@ def _update(text: str, params: dict[str, list[str]]) -> Response:
     response = Response(status=204)
     del response.headers["Content-Type"]
     return response
-
-
-# -- describing the service -------------------------------------------------------------------
-def _service_description() -> Response:
-    """The sd: description of this endpoint, or the HTML query form for browsers."""
-    config = web_config()
-    endpoint = request.base_url.rstrip("/")
-    if negotiate({**RDF_TYPES, "text/html": "text/html"}) == "text/html":
-        html = render_template("sparql.html", endpoint=endpoint, update=config.enable_update,
-                               timeout=config.query_timeout, max_rows=config.max_rows)
-        return answer(html.encode("utf-8"), "text/html")
-    service, dataset = BNode(), BNode()
-    graph = _graph([
-        (service, RDF.type, SD.Service), (service, SD.endpoint, URIRef(endpoint)),
-        (service, SD.supportedLanguage, SD.SPARQL11Query), (service, SD.feature, SD.UnionDefaultGraph),
-        (service, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")),
-        *((service, SD.resultFormat, FORMATS[name]) for name in FORMAT_IRIS),
-        (service, DCTERMS.description, Literal(
-            f"Queries stop after {config.query_timeout:g} s (503); SELECT answers are cut after {config.max_rows} "
-            "rows (header X-Atlas-Truncated: true); SERVICE, LOAD and graphs not in the store are refused.")),
-        (service, SD.defaultDataset, dataset), (dataset, RDF.type, SD.Dataset),
-        (dataset, DCTERMS.description, Literal("The default graph is the union of all named graphs; "
-                                               "see /.well-known/void")),
-    ])
-    if config.enable_update:
-        graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
-    return rdf_answer(graph)
-
-
-@bp.route("/.well-known/void", methods=["GET"])
-def void() -> Response:
-    """VoID: the dataset, its triple count (quads over all named graphs) and each graph's count."""
-    config = web_config()
-    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-    rows = query_pool().call("select", query)  # a timeout is a StoreError: 503 below
-    dataset = URIRef(config.base_iri + "dataset")
-    graph = _graph([
-        (dataset, RDF.type, VOID.Dataset), (dataset, VOID.sparqlEndpoint, URIRef(request.url_root + "sparql")),
-        (dataset, VOID.uriSpace, Literal(config.base_iri)),
-        (dataset, VOID.triples, Literal(sum(int(r["n"]) for r in rows), datatype=XSD.integer)),
-        (dataset, DCTERMS.description, Literal(f"{len(rows)} named graphs, each a void:subset")),
-    ])
-    for row in rows:
-        subset = BNode()
-        graph += [(dataset, VOID.subset, subset), (subset, RDF.type, VOID.Dataset), (subset, SD.name, row["g"]),
-                  (subset, VOID.triples, Literal(int(row["n"]), datatype=XSD.integer))]
-    return rdf_answer(graph)
-
-
-def _graph(triples: list) -> Graph:
-    graph = Graph()
-    graph.bind("sd", SD)
-    graph.bind("void", VOID)
-    for triple in triples:
-        graph.add(triple)
-    return graph
 
 
 @bp.errorhandler(StoreError)
