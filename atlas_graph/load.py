@@ -43,11 +43,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
-from rdflib.term import Identifier
+from rdflib import URIRef
 
 from . import paused_gc
-from .build import build_dataset, record_files
+from .build import Triple, map_records, record_files
 from .identity import DEFAULT_BASE_IRI, Minter
 from .parse import parse_bytes, record_id
 from .records import Problem, Record, RecordError
@@ -204,8 +203,8 @@ def load(
     rewritten: set[str] = set()
     before = {g: Entry(**vars(e)) for g, e in entries.items()}
     for _ in range(MAX_PASSES):
-        dataset, problems = build_dataset(list(records.values()), base_iri, personal_data)
-        failed = _write_records(store, meta, minter, dataset, records, given, entries, names, rewritten)
+        graphs, problems = map_records(list(records.values()), base_iri, personal_data)
+        failed = _write_records(store, meta, minter, graphs, records, given, entries, names, rewritten)
         if failed is None:
             break
         rid, exc, touched = failed
@@ -234,7 +233,7 @@ def load(
         meta.forget(stored[rid])
         report.removed.append(rid)
     for graph, name in zip(shared_graphs, ("actors", "vocabulary"), strict=True):
-        triples = _triples(dataset, graph)
+        triples = graphs.get(graph, [])
         digest = content_hash(triples)
         if shared_hashes.get(graph) == digest and (graph in names or not triples):
             continue
@@ -258,11 +257,8 @@ def load(
     return report
 
 
-def _triples(dataset: Dataset, graph: URIRef) -> list[tuple[Identifier, Identifier, Identifier]]:
-    return [(s, p, o) for s, p, o in dataset.graph(graph)]  # type: ignore[misc]
-
-
-def _write_records(store: Store, meta: MetaGraph, minter: Minter, dataset: Dataset, records: dict[str, Record],
+def _write_records(store: Store, meta: MetaGraph, minter: Minter, graphs: dict[URIRef, list[Triple]],
+                   records: dict[str, Record],
                    given: dict[str, _Given], entries: dict[URIRef, Entry], names: set[URIRef],
                    rewritten: set[str]) -> tuple[str, StoreError, bool] | None:
     """Write every record graph whose content differs from the stored one (file first, then graph,
@@ -270,7 +266,7 @@ def _write_records(store: Store, meta: MetaGraph, minter: Minter, dataset: Datas
     whether its graph was replaced."""
     for rid in sorted(records):
         graph = minter.record_graph(rid)
-        triples = _triples(dataset, graph)
+        triples = graphs.get(graph, [])
         digest = content_hash(triples)
         record, entry = records[rid], entries.get(graph)
         new_source = entry is None or entry.source_sha256 != record.sha256

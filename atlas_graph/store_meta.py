@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import Literal, Namespace, URIRef
-from rdflib.term import Identifier
+from rdflib.term import Node
 
 from . import __version__
 from .stores import Store, StoreError
@@ -84,7 +84,7 @@ class Entry:
     content_sha256: str | None = None
 
 
-def content_hash(triples: Iterable[tuple[Identifier, Identifier, Identifier]]) -> str:
+def content_hash(triples: Iterable[tuple[Node, Node, Node]]) -> str:
     """SHA-256 of the sorted, de-duplicated N-Triples lines of a graph."""
     lines = sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in triples})
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
