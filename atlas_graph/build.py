@@ -197,14 +197,6 @@ def to_dataset(graphs: dict[URIRef, list[Triple]]) -> Dataset:
     return dataset
 
 
-def build_dataset(
-    records: Sequence[Record], base_iri: str = DEFAULT_BASE_IRI, personal_data: bool = True
-) -> tuple[Dataset, list[Problem]]:
-    """Map parsed records into an rdflib Dataset (see ``map_records``)."""
-    graphs, problems = map_records(records, base_iri, personal_data)
-    return to_dataset(graphs), problems
-
-
 def build(sources: Iterable[Path], base_iri: str = DEFAULT_BASE_IRI, personal_data: bool = True) -> Build:
     """Read record files and folders and build their graphs."""
     with paused_gc():

@@ -9,7 +9,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from atlas_graph._generate_namespaces import ontology_path
-from atlas_graph.build import build, build_dataset
+from atlas_graph.build import build, map_records, to_dataset
 from atlas_graph.namespaces import ATLAS
 from atlas_graph.records import (
     EmbassyContact,
@@ -71,9 +71,9 @@ def graph_of(dataset: Dataset, name: str) -> Graph:
 
 @pytest.fixture(scope="module")
 def small():
-    dataset, problems = build_dataset([SMALL])
+    graphs, problems = map_records([SMALL])
     assert problems == []
-    return dataset
+    return to_dataset(graphs)
 
 
 def test_record_graph_is_exactly_the_expected_triples(small):
@@ -160,7 +160,7 @@ def test_vocabulary_graph_has_schemes_broader_links_and_countries(small):
 
 
 def test_without_personal_data_people_have_no_names_or_emails():
-    dataset, _ = build_dataset([SMALL], personal_data=False)
+    dataset = to_dataset(map_records([SMALL], personal_data=False)[0])
     everything = {o for _, _, o, _ in dataset.quads((None, None, None, None))}
     assert not any("TESTARD" in str(o) or "example.org" in str(o) for o in everything)
     assert any(True for _ in dataset.quads((None, RDF.type, URIRef("http://xmlns.com/foaf/0.1/Person"), None)))
