@@ -357,6 +357,23 @@ def test_void_counts(client) -> None:
     subsets = list(void.objects(dataset, VOID.subset))
     assert len(subsets) == 2
     assert sorted(void.value(s, VOID.triples).toPython() for s in subsets) == [3, 5]
+    assert all(isinstance(s, URIRef) and s.startswith("https://w3id.org/atlas-coop/dataset#graph-") for s in subsets)
+    assert {void.value(s, SD.name) for s in subsets} == {EX.g1, EX.g2}
+    again = Graph().parse(data=client.get("/.well-known/void").data, format="turtle")
+    assert set(again.objects(dataset, VOID.subset)) == set(subsets)  # the same IRIs every time
+    seen = client.get("/dataset", headers={"Accept": "text/turtle"})  # the dataset's IRI, dereferenced
+    assert seen.status_code == 303 and seen.headers["Location"].endswith("/.well-known/void")
+
+
+def test_void_subsets_of_minted_graphs_are_named_after_them() -> None:
+    from atlas_graph.web.service import subset_iri
+
+    base = "https://w3id.org/atlas-coop/"
+    assert subset_iri(base, base + "graph/000-d788d1f748d878b4") == URIRef(base + "dataset#000-d788d1f748d878b4")
+    assert subset_iri(base, base + "graph/actors") == URIRef(base + "dataset#actors")
+    other = subset_iri(base, "http://example.org/g1")
+    assert other.startswith(base + "dataset#graph-") and other != subset_iri(base, "http://example.org/g2")
+    assert subset_iri(base, base + "graph/a/b").startswith(base + "dataset#graph-")
 
 
 def test_max_rows(make_app) -> None:

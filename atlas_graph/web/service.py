@@ -3,14 +3,18 @@
 Input: the app's ``WebConfig`` and store. Output: ``service_description()`` (what ``GET /sparql``
 without a query answers: an ``sd:Service`` in the RDF format asked for, or the HTML query form
 for browsers) and the blueprint ``bp`` with ``GET /.well-known/void`` (the dataset, its triple
-count and each named graph's, as ``void:subset``s).
+count and each named graph's, as ``void:subset``s named by ``subset_iri``; ``GET /dataset``, the
+dataset's IRI, redirects to it).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+import hashlib
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, DefinedNamespace, Namespace
+from werkzeug.wrappers import Response as BaseResponse
 
 from atlas_graph.stores.base import StoreError
 from atlas_graph.web import RDF_TYPES, answer, error_response, negotiate, query_pool, rdf_answer, web_config
@@ -101,10 +105,27 @@ def void() -> Response:
         (dataset, DCTERMS.description, Literal(f"{len(rows)} named graphs, each a void:subset")),
     ])
     for row in rows:
-        subset = BNode()
+        subset = subset_iri(config.base_iri, str(row["g"]))
         graph += [(dataset, VOID.subset, subset), (subset, RDF.type, VOID.Dataset), (subset, SD.name, row["g"]),
                   (subset, VOID.triples, Literal(int(row["n"]), datatype=XSD.integer))]
     return rdf_answer(graph)
+
+
+@bp.route("/dataset", methods=["GET"])
+def dataset() -> BaseResponse:
+    """The dataset's IRI (``{base}dataset``) dereferenced: 303 See Other to its description."""
+    return redirect(url_for("service.void"), 303)
+
+
+def subset_iri(base_iri: str, graph: str) -> URIRef:
+    """The IRI of the VoID subset that is the named graph ``graph``, in the dataset's document:
+    ``{base}dataset#{name}`` for a graph minted here (``{base}graph/{name}``), else
+    ``{base}dataset#graph-{hash of its IRI}``. The same graph always gets the same IRI."""
+    minted = base_iri + "graph/"
+    name = graph[len(minted):] if graph.startswith(minted) else ""
+    if not name or "/" in name or "#" in name:
+        name = "graph-" + hashlib.sha256(graph.encode("utf-8")).hexdigest()[:16]
+    return URIRef(f"{base_iri}dataset#{name}")
 
 
 def _graph(triples: list) -> Graph:
@@ -121,4 +142,4 @@ def _store_error(exc: StoreError) -> Response:
     return error_response(503, "Service Unavailable", f"the store could not answer: {exc}")
 
 
-__all__ = ["FORMATS", "SD", "bp", "service_description"]
+__all__ = ["FORMATS", "SD", "bp", "service_description", "subset_iri"]
